@@ -1,0 +1,127 @@
+# guestbench - one non-recursive Makefile.
+#
+#   make            libgbcommon.a and every bin/gb-* (static, baseline x86-64)
+#   make run        build, then the quick suite: a table, and results/$(LABEL)-*.json
+#   make test       build, then every test (tests/run); installs what tests need
+#   make deps       apt-get install whatever is missing (run first automatically)
+#   make install    PREFIX=/usr/local (DESTDIR honoured)
+#   V=1             show the commands
+#
+# Rules kept here on purpose:
+#  - never tune for the build host (no -march flag at all): binaries must run
+#    on any x86-64 guest; hot kernels are multi-versioned with target
+#    attributes and chosen at run time.
+#  - every gb-* is -static: the same file is copied into containers, VM disks
+#    and initramfs images that have no libraries at all.
+
+# The benchmarks that exist.  Adding one = a folder with <name>_main() and a word here.
+BENCHES := syscall
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+LABEL   ?= native
+BUILD   := build
+
+WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -pthread -ffunction-sections -fdata-sections -fno-plt \
+            -D_GNU_SOURCE -Icommon
+LDFLAGS  += -static -pthread -Wl,--gc-sections
+
+# hwloc's static library calls five libudev functions and Debian ships no
+# libudev.a: common/udev_stub.c provides them (see the file for why that is
+# safe).  It is linked as an object, not from the archive, because the
+# linker only reaches libhwloc.a after libgbcommon.a has been searched.
+COMMON_LIBS := $(BUILD)/common/udev_stub.o -lhwloc -lnuma -lm
+LIBS_syscall := -luring
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---------------------------------------------------------------- deps --
+# Headers and static libraries the build needs; any missing one makes
+# every compile wait for `make deps`.
+DEP_FILES := /usr/include/hwloc.h /usr/include/numa.h /usr/include/liburing.h \
+             /usr/include/jansson.h /usr/include/x86_64-linux-gnu/cblas.h \
+             /usr/lib/x86_64-linux-gnu/libhwloc.a /usr/lib/x86_64-linux-gnu/libnuma.a \
+             /usr/lib/x86_64-linux-gnu/liburing.a /usr/lib/x86_64-linux-gnu/libjansson.a \
+             /usr/lib/x86_64-linux-gnu/libc.a
+ifneq ($(filter-out $(wildcard $(DEP_FILES)),$(DEP_FILES)),)
+NEED_DEPS := deps
+endif
+
+.PHONY: all deps run test install clean check-static
+all: $(BENCHES:%=bin/gb-%)
+
+deps:
+	$(Q)scripts/deps.sh
+
+# -------------------------------------------------------------- common --
+COMMON_SRC := $(filter-out common/udev_stub.c common/main.c,$(wildcard common/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+LIBGB      := common/libgbcommon.a
+
+$(LIBGB): $(COMMON_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c | $(NEED_DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# ---------------------------------------------------------- benchmarks --
+# bin/gb-X = X/*.c + common/main.c built with GB_MAIN=X_main + the library.
+define bench_rule
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $(1)/*.c))
+$(BUILD)/main-$(1).o: common/main.c | $(NEED_DEPS)
+	@mkdir -p $$(dir $$@)
+	$(Q)$$(CC) $$(CFLAGS) -DGB_MAIN=$(1)_main -c $$< -o $$@
+bin/gb-$(1): $$($(1)_OBJ) $(BUILD)/main-$(1).o $(LIBGB) $(BUILD)/common/udev_stub.o
+	@mkdir -p bin
+	@$(if $(Q),echo "  LINK    $$@")
+	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(BUILD)/main-$(1).o $(LIBGB) $$(LIBS_$(1)) $$(COMMON_LIBS) 2> $(BUILD)/link-$(1).log \
+	    || { cat $(BUILD)/link-$(1).log; exit 1; }
+	$(Q)grep -v -e "dlopen' in statically linked" -e "requires at runtime the shared libraries" -e "in function" $(BUILD)/link-$(1).log || true
+endef
+$(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
+
+# --------------------------------------------------------------- tests --
+# tests/unit/test_X.c -> build/tests/test_X, static like the binaries.
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+TEST_LIBS := -ljansson -luring
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBGB) $(BUILD)/common/udev_stub.o | $(NEED_DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBGB) $(TEST_LIBS) $(COMMON_LIBS) 2>$@.log || { cat $@.log; exit 1; }
+
+$(BUILD)/tests/%: tests/tools/%.c | $(NEED_DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -ljansson
+
+test: all $(TEST_BIN) $(TOOL_BIN) | $(NEED_DEPS)
+	$(Q)scripts/test-deps.sh
+	$(Q)tests/run
+
+run: all
+	$(Q)mkdir -p results
+	$(Q)bin/gb-syscall --quick --label $(LABEL) -o results/$(LABEL)-syscall.json
+
+check-static: all
+	$(Q)for b in bin/gb-*; do file $$b | grep -q 'statically linked' || { echo "$$b is not static"; exit 1; }; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BENCHES:%=bin/gb-%) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf $(BUILD) bin $(LIBGB)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,45 @@
+/* cgroup.h - the limits the process's control groups put on it.
+ *
+ * Both cgroup v1 (per-controller hierarchies, as on the reference machine)
+ * and v2 (unified) are read.  Limits are inherited downwards, so each is
+ * taken as the tightest value found walking from the process's own group up
+ * to the root of the mounted hierarchy. */
+#ifndef GB_CGROUP_H
+#define GB_CGROUP_H
+
+#include <stdint.h>
+#include <sched.h>
+
+typedef struct gb_cgroup {
+	int version;		/* 0 none/unknown, 1 v1, 2 v2 (hybrid: v1 if v1 has the controllers) */
+	char path[512];		/* the process's group (memory controller on v1), "" if unknown */
+	double cpu_quota;	/* CPUs' worth of quota (quota/period), 0 = no limit or unknown */
+	char cpu_quota_at[512];	/* group that set the tightest quota */
+	int has_cpuset;		/* cpuset below is meaningful */
+	cpu_set_t cpuset;	/* effective cpuset of the group */
+	char cpuset_list[256];	/* as written in the file, e.g. "0-1" */
+	uint64_t mem_max;	/* bytes, 0 = no limit or unknown */
+	char mem_max_at[512];
+	uint64_t mem_usage;	/* bytes in the limiting group, less inactive file cache */
+	int has_mem_usage;
+} gb_cgroup;
+
+/* Probe under 'root' ("" = the real filesystem; tests pass fixture trees).
+ * Never fails: whatever cannot be read stays "no limit"/unknown. */
+void gb_cgroup_probe(const char *root, gb_cgroup *out);
+
+/* The real system's, probed once and cached. */
+const gb_cgroup *gb_cgroup_get(void);
+
+/* Parsers, exposed for unit tests.  Each returns 0 when the text gives a
+ * limit, 1 when it says "no limit" (max, -1, huge), -1 on junk/empty. */
+int gb_cgroup_parse_cpu_max(const char *text, double *cpus);		/* v2 cpu.max */
+int gb_cgroup_parse_v1_quota(const char *quota, const char *period, double *cpus);
+int gb_cgroup_parse_mem(const char *text, uint64_t *bytes);		/* memory.max / limit_in_bytes */
+
+/* Parse a CPU list such as "0-3,6,8-9" into a set; -1 on junk. */
+int gb_parse_cpulist(const char *text, cpu_set_t *set);
+/* Format a set as a compact list ("0-3,6"). */
+void gb_format_cpulist(const cpu_set_t *set, char *buf, unsigned size);
+
+#endif

@@ -1,0 +1,576 @@
+/* cli.c - the option table parser (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+/* ------------------------------------------------------------ common -- */
+
+static int check_label(const char *v, char *msg, unsigned len)
+{
+	/* labels end up in file names (results/<label>-<bench>.json) */
+	size_t n = strlen(v);
+	if (n == 0 || n > 64 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") != n ||
+	    v[0] == '.' || v[0] == '-') {
+		snprintf(msg, len, "1 to 64 of letters, digits, '.', '_', '+', '-', not starting with '.' or '-'");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_cpulist(const char *v, char *msg, unsigned len)
+{
+	cpu_set_t set;
+	if (gb_parse_cpulist(v, &set) < 0 || CPU_COUNT(&set) == 0) {
+		snprintf(msg, len, "a CPU list such as 0-3,6");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_numa(const char *v, char *msg, unsigned len)
+{
+	if (strncmp(v, "node:", 5) == 0) {
+		uint64_t n;
+		if (gb_parse_u64(v + 5, &n) < 0 || n > 4095) {
+			snprintf(msg, len, "node:N with N a node number, e.g. node:0");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define C(field) ((void *)&cli->c.field)
+
+/* The common options, by group, in --help order.  A benchmark option of
+ * the same name replaces the common one (e.g. --numa with a "sweep"). */
+static void add_common(gb_cli *cli, unsigned groups)
+{
+	const gb_opt tab[] = {
+		{ "repeat", 'r', GB_OPT_INT, C(repeat), "10", 1, 1000000, NULL, "N",
+		  "samples kept per metric (after the warm-up)", NULL },
+		{ "warmup", 0, GB_OPT_INT, C(warmup), "1", 0, 1000, NULL, "N",
+		  "samples run first and discarded", NULL },
+		{ "time-limit", 0, GB_OPT_DURATION, C(time_limit), NULL, 0, 1e6, NULL, "TIME",
+		  "stop repeating after this long (e.g. 30s, 2m); 0 = no limit", NULL },
+		{ "quick", 0, GB_OPT_FLAG, C(quick), NULL, 0, 0, NULL, NULL,
+		  "a run of a few seconds (smaller sizes, fewer repeats)", NULL },
+		{ "min-time", 0, GB_OPT_DURATION, C(min_time), "5ms", 1e-6, 10, NULL, "TIME",
+		  "each sample lasts at least this long (short operations are batched)", NULL },
+		{ "threads", 't', GB_OPT_INT, C(threads), NULL, 1, 4096, NULL, "N",
+		  "threads (default: the effective CPUs: affinity, cpuset, quota)", NULL },
+		{ "cpus", 0, GB_OPT_STRING, C(cpus), NULL, 0, 0, NULL, "LIST",
+		  "run on these CPUs only, e.g. 0-3,6", check_cpulist },
+		{ "size", 0, GB_OPT_SIZE, C(size), NULL, 4096, 0x1p62, NULL, "SIZE",
+		  "working-set size, e.g. 512M, 4G (default: sized to the machine)", NULL },
+		{ "pages", 0, GB_OPT_CHOICE, C(pages), "auto", 0, 0, "auto|4k|thp|2m|1g", "MODE",
+		  "page size for large buffers", NULL },
+		{ "numa", 0, GB_OPT_CHOICE, C(numa), "local", 0, 0, "local|interleave|node:|cross", "MODE",
+		  "memory placement", check_numa },
+		{ "label", 0, GB_OPT_STRING, C(label), "unlabelled", 0, 0, NULL, "NAME",
+		  "name of this environment in the results (native, docker, kvm, ...)", check_label },
+		{ "format", 0, GB_OPT_CHOICE, C(format), "table", 0, 0, "table|json|csv", "FMT",
+		  "output format (with -o: the file's, default from its extension)", NULL },
+		{ "output", 'o', GB_OPT_STRING, C(output), NULL, 0, 0, NULL, "FILE",
+		  "write the results to FILE; a summary table still goes to stdout", NULL },
+		{ "quiet", 'q', GB_OPT_FLAG, C(quiet), NULL, 0, 0, NULL, NULL,
+		  "print nothing on stdout (results only to -o FILE)", NULL },
+		{ "verbose", 'v', GB_OPT_FLAG, C(verbose), NULL, 0, 0, NULL, NULL,
+		  "explain what is being done, on stderr", NULL },
+		{ "version", 0, GB_OPT_FLAG, C(version), NULL, 0, 0, NULL, NULL,
+		  "print the version and exit", NULL },
+		{ "help", 'h', GB_OPT_FLAG, C(help), NULL, 0, 0, NULL, NULL,
+		  "print this help and exit", NULL },
+	};
+	static const unsigned group_of[] = {
+		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_THREADS,
+		GB_C_MEM, GB_C_MEM, GB_C_MEM, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
+		GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
+	};
+	_Static_assert(sizeof tab / sizeof tab[0] == sizeof group_of / sizeof group_of[0],
+		       "one group per common option");
+
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
+		if (!(group_of[i] & (groups | GB_C_OUTPUT)))
+			continue;
+		int overridden = 0;
+		for (const gb_opt *o = cli->spec->opts; o && o->name; o++)
+			if (strcmp(o->name, tab[i].name) == 0)
+				overridden = 1;
+		if (!overridden && cli->nall < GB_CLI_MAXOPT)
+			cli->all[cli->nall++] = tab[i];
+	}
+}
+
+/* ----------------------------------------------------- value parsers -- */
+
+/* Split "12.5G" into a number and a suffix multiplier from 'units'. */
+struct unit {
+	const char *name;
+	double mult;
+};
+
+static int parse_with_units(const char *s, const struct unit *units, double *out)
+{
+	/* plain decimal only: no sign, exponent, hex, inf or nan */
+	size_t digits = s ? strspn(s, "0123456789.") : 0;
+	if (!digits || strspn(s, ".") == digits)
+		return -1;
+	errno = 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (errno || end != s + digits || !isfinite(v))
+		return -1;
+	if (!*end) {
+		*out = v;
+		return 0;
+	}
+	for (const struct unit *u = units; u->name; u++)
+		if (strcmp(end, u->name) == 0) {
+			*out = v * u->mult;
+			return 0;
+		}
+	return -1;
+}
+
+int gb_parse_size(const char *s, uint64_t *out)
+{
+	/* binary multiples, as fio and dd read them: 1k = 1024 */
+	static const struct unit units[] = {
+		{ "k", 0x1p10 }, { "K", 0x1p10 }, { "KB", 0x1p10 }, { "KiB", 0x1p10 },
+		{ "m", 0x1p20 }, { "M", 0x1p20 }, { "MB", 0x1p20 }, { "MiB", 0x1p20 },
+		{ "g", 0x1p30 }, { "G", 0x1p30 }, { "GB", 0x1p30 }, { "GiB", 0x1p30 },
+		{ "t", 0x1p40 }, { "T", 0x1p40 }, { "TB", 0x1p40 }, { "TiB", 0x1p40 },
+		{ "B", 1 }, { NULL, 0 },
+	};
+	double v;
+	if (parse_with_units(s, units, &v) < 0 || v >= 0x1p64)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+int gb_parse_duration(const char *s, double *seconds)
+{
+	static const struct unit units[] = {
+		{ "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
+		{ "m", 60 }, { "min", 60 }, { "h", 3600 }, { NULL, 0 },
+	};
+	return parse_with_units(s, units, seconds);
+}
+
+/* Does 'v' name one of "a|b|c"?  A choice ending in ':' is a prefix. */
+static int in_choices(const char *choices, const char *v, size_t vlen)
+{
+	const char *p = choices;
+	while (*p) {
+		size_t n = strcspn(p, "|");
+		if (n && p[n - 1] == ':' && vlen >= n && strncmp(p, v, n) == 0)
+			return 1;
+		if (n == vlen && strncmp(p, v, n) == 0)
+			return 1;
+		p += n;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
+}
+
+static void choices_text(const char *choices, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (const char *p = choices; *p && o + 8 < len; p++) {
+		if (*p == '|') {
+			buf[o++] = ',';
+			buf[o++] = ' ';
+		} else if (*p == ':' && (p[1] == '|' || !p[1])) {
+			o += (size_t)snprintf(buf + o, len - o, ":N");
+		} else {
+			buf[o++] = *p;
+		}
+	}
+	buf[o] = 0;
+}
+
+static void range_text(const gb_opt *o, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	if (o->type == GB_OPT_SIZE) {
+		gb_fmt_bytes(lo, sizeof lo, (uint64_t)o->min);
+		gb_fmt_bytes(hi, sizeof hi, (uint64_t)o->max);
+	} else {
+		snprintf(lo, sizeof lo, "%.15g", o->min);
+		snprintf(hi, sizeof hi, "%.15g", o->max);
+	}
+	snprintf(buf, len, "%s to %s%s", lo, hi, o->type == GB_OPT_DURATION ? " seconds" : "");
+}
+
+/* Parse one value into o->dest; on error print the message and return -1. */
+static int set_value(const gb_cli *cli, const gb_opt *o, const char *val, const char *given)
+{
+	char what[200] = "", msg[160] = "";
+	int bad = 0;
+	double num = 0;
+
+	switch (o->type) {
+	case GB_OPT_FLAG:
+		(*(int *)o->dest)++;
+		return 0;
+	case GB_OPT_INT: {
+		int64_t v;
+		if (gb_parse_i64(val, &v) < 0) {
+			bad = 1;
+			snprintf(what, sizeof what, "an integer");
+		} else {
+			num = (double)v;
+			*(long long *)o->dest = v;
+		}
+		break;
+	}
+	case GB_OPT_SIZE: {
+		uint64_t v;
+		if (gb_parse_size(val, &v) < 0) {
+			bad = 1;
+			snprintf(what, sizeof what, "a size: a number with an optional k, M, G or T suffix (x1024), e.g. 512M");
+		} else {
+			num = (double)v;
+			*(uint64_t *)o->dest = v;
+		}
+		break;
+	}
+	case GB_OPT_DOUBLE:
+		if (gb_parse_double(val, &num) < 0 || !isfinite(num)) {
+			bad = 1;
+			snprintf(what, sizeof what, "a number");
+		} else {
+			*(double *)o->dest = num;
+		}
+		break;
+	case GB_OPT_DURATION:
+		if (gb_parse_duration(val, &num) < 0) {
+			bad = 1;
+			snprintf(what, sizeof what, "a duration: a number of seconds or with ns, us, ms, s, m or h, e.g. 500ms");
+		} else {
+			*(double *)o->dest = num;
+		}
+		break;
+	case GB_OPT_STRING:
+		if (!*val) {
+			bad = 1;
+			snprintf(what, sizeof what, "a non-empty value");
+		}
+		*(const char **)o->dest = val;
+		break;
+	case GB_OPT_CHOICE:
+		if (!in_choices(o->choices, val, strlen(val))) {
+			bad = 1;
+			choices_text(o->choices, msg, sizeof msg);
+			snprintf(what, sizeof what, "one of: %s", msg);
+		}
+		*(const char **)o->dest = val;
+		break;
+	case GB_OPT_LIST: {
+		const char *p = val;
+		if (!*p)
+			bad = 1;
+		while (*p && !bad) {
+			size_t n = strcspn(p, ",");
+			if (!n || !in_choices(o->choices, p, n))
+				bad = 1;
+			p += n;
+			if (*p == ',' && !*++p)
+				bad = 1;
+		}
+		if (bad) {
+			choices_text(o->choices, msg, sizeof msg);
+			snprintf(what, sizeof what, "a comma-separated list of: %s", msg);
+		}
+		*(const char **)o->dest = val;
+		break;
+	}
+	}
+
+	int numeric = o->type == GB_OPT_INT || o->type == GB_OPT_SIZE || o->type == GB_OPT_DOUBLE ||
+		      o->type == GB_OPT_DURATION;
+	if (!bad && numeric && (o->min != 0 || o->max != 0) && (num < o->min || num > o->max)) {
+		bad = 1;
+		range_text(o, msg, sizeof msg);
+		snprintf(what, sizeof what, "a value from %s", msg);
+	}
+	if (!bad && o->check && o->check(val, msg, sizeof msg) < 0) {
+		bad = 1;
+		snprintf(what, sizeof what, "%s", msg);
+	}
+	if (bad) {
+		gb_err("%s: invalid value '%s' for %s (allowed: %s)", cli->spec->prog, val, given, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ parser -- */
+
+static int find_long(const gb_cli *cli, const char *name, size_t len)
+{
+	for (int i = 0; i < cli->nall; i++)
+		if (strlen(cli->all[i].name) == len && strncmp(cli->all[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+static int find_short(const gb_cli *cli, char c)
+{
+	for (int i = 0; i < cli->nall; i++)
+		if (cli->all[i].short_name == c)
+			return i;
+	return -1;
+}
+
+/* Edit distance, to suggest the option that was probably meant. */
+static int distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 99;
+	int d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+static int unknown_option(const gb_cli *cli, const char *arg, const char *name, size_t len)
+{
+	const char *best = NULL;
+	int bestd = 3;
+	for (int i = 0; i < cli->nall; i++) {
+		int d = distance(name, len, cli->all[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = cli->all[i].name;
+		}
+	}
+	if (best)
+		gb_err("%s: unknown option '%s' (did you mean --%s? see --help)", cli->spec->prog, arg, best);
+	else
+		gb_err("%s: unknown option '%s' (see --help)", cli->spec->prog, arg);
+	return GB_EXIT_USAGE;
+}
+
+static int missing_value(const gb_cli *cli, const char *given, const gb_opt *o)
+{
+	gb_err("%s: option %s needs a value (%s)", cli->spec->prog, given, o->metavar ? o->metavar : "VALUE");
+	return GB_EXIT_USAGE;
+}
+
+static int add_positional(gb_cli *cli, char *arg)
+{
+	int max = cli->spec->max_positional;
+	if (max >= 0 && cli->npos >= max) {
+		if (max == 0)
+			gb_err("%s: unexpected argument '%s' (this program takes options only; see --help)",
+			       cli->spec->prog, arg);
+		else
+			gb_err("%s: too many arguments at '%s' (see --help)", cli->spec->prog, arg);
+		return GB_EXIT_USAGE;
+	}
+	cli->pos[cli->npos++] = arg;
+	return 0;
+}
+
+/* -o FILE is checked before anything runs: a run of minutes must not end
+ * in "cannot write".  A directory is refused rather than written into. */
+static int check_output(const gb_cli *cli)
+{
+	const char *path = cli->c.output;
+	if (!path)
+		return 0;
+	char dir[4096];
+	gb_strlcpy(dir, path, sizeof dir);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = 0;
+	else if (slash)
+		*slash = 0;
+	else
+		strcpy(dir, ".");
+	struct stat st;
+	if (path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+		gb_err("%s: -o %s: is a directory; give a file name", cli->spec->prog, path);
+		return GB_EXIT_USAGE;
+	}
+	if (access(dir, W_OK) != 0) {
+		gb_err("%s: -o %s: cannot write in %s: %s", cli->spec->prog, path, dir, strerror(errno));
+		return GB_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void apply_defaults(gb_cli *cli)
+{
+	for (int i = 0; i < cli->nall; i++) {
+		const gb_opt *o = &cli->all[i];
+		if (o->def && set_value(cli, o, o->def, o->name) < 0)
+			gb_die(GB_EXIT_USAGE, "internal: bad default '%s' for --%s", o->def, o->name);
+	}
+}
+
+int gb_cli_parse(gb_cli *cli, const gb_cli_spec *spec, int argc, char **argv)
+{
+	memset(cli, 0, sizeof *cli);
+	cli->spec = spec;
+	cli->dashdash = -1;
+	cli->pos = gb_xcalloc((size_t)argc + 1, sizeof *cli->pos);
+	gb_prog = spec->prog;
+
+	add_common(cli, spec->common);
+	for (const gb_opt *o = spec->opts; o && o->name && cli->nall < GB_CLI_MAXOPT; o++)
+		cli->all[cli->nall++] = *o;
+	apply_defaults(cli);
+
+	for (int i = 1; i < argc; i++) {
+		char *arg = argv[i];
+		if (cli->dashdash >= 0 || arg[0] != '-' || arg[1] == 0) {
+			if (add_positional(cli, arg))
+				return GB_EXIT_USAGE;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			cli->dashdash = cli->npos;
+			continue;
+		}
+		if (arg[1] == '-') {
+			const char *name = arg + 2, *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			int k = find_long(cli, name, len);
+			if (k < 0)
+				return unknown_option(cli, arg, name, len);
+			const gb_opt *o = &cli->all[k];
+			char given[80];
+			snprintf(given, sizeof given, "--%s", o->name);
+			const char *val = NULL;
+			if (o->type == GB_OPT_FLAG) {
+				if (eq) {
+					gb_err("%s: option %s takes no value", spec->prog, given);
+					return GB_EXIT_USAGE;
+				}
+			} else if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				return missing_value(cli, given, o);
+			}
+			if (set_value(cli, o, val, given) < 0)
+				return GB_EXIT_USAGE;
+			cli->set[k] = 1;
+			continue;
+		}
+		/* short options: -qv, -r5, -r 5 */
+		for (const char *p = arg + 1; *p; p++) {
+			int k = find_short(cli, *p);
+			if (k < 0) {
+				char bad[3] = { '-', *p, 0 };
+				return unknown_option(cli, bad, "", 0);
+			}
+			const gb_opt *o = &cli->all[k];
+			char given[80];
+			snprintf(given, sizeof given, "-%c/--%s", *p, o->name);
+			cli->set[k] = 1;
+			if (o->type == GB_OPT_FLAG) {
+				(*(int *)o->dest)++;
+				continue;
+			}
+			const char *val = p[1] ? p + 1 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!val)
+				return missing_value(cli, given, o);
+			if (set_value(cli, o, val, given) < 0)
+				return GB_EXIT_USAGE;
+			break;
+		}
+	}
+
+	gb_verbose = cli->c.verbose;
+	gb_quiet = cli->c.quiet;
+	if (cli->c.help) {
+		gb_cli_help(cli, stdout);
+		return GB_CLI_DONE;
+	}
+	if (cli->c.version) {
+		printf("%s %s (guestbench, results schema guestbench/1)\n", spec->prog, GB_VERSION);
+		return GB_CLI_DONE;
+	}
+	return check_output(cli);
+}
+
+int gb_cli_isset(const gb_cli *cli, const char *name)
+{
+	int k = find_long(cli, name, strlen(name));
+	return k >= 0 && cli->set[k];
+}
+
+/* -------------------------------------------------------------- help -- */
+
+static void help_line(FILE *f, const gb_opt *o)
+{
+	char left[64], ch[160];
+	int n = o->short_name ? snprintf(left, sizeof left, "  -%c, --%s", o->short_name, o->name)
+			      : snprintf(left, sizeof left, "      --%s", o->name);
+	if (o->type != GB_OPT_FLAG && n < (int)sizeof left)
+		snprintf(left + n, sizeof left - (size_t)n, " %s", o->metavar ? o->metavar : "VALUE");
+	fprintf(f, "%-28s %s", left, o->help ? o->help : "");
+	if (o->choices) {
+		choices_text(o->choices, ch, sizeof ch);
+		fprintf(f, " (%s)", ch);
+	}
+	if (o->def && o->type != GB_OPT_FLAG)
+		fprintf(f, " [%s]", o->def);
+	fputc('\n', f);
+}
+
+void gb_cli_help(const gb_cli *cli, FILE *f)
+{
+	const gb_cli_spec *s = cli->spec;
+	fprintf(f, "%s %s - %s\n\nusage: %s %s\n", s->prog, GB_VERSION, s->summary, s->prog,
+		s->synopsis ? s->synopsis : "[options]");
+	int own = 0;
+	for (const gb_opt *o = s->opts; o && o->name; o++)
+		own++;
+	if (own) {
+		fprintf(f, "\n%s options:\n", s->bench);
+		for (const gb_opt *o = s->opts; o->name; o++)
+			help_line(f, o);
+	}
+	fprintf(f, "\ncommon options:\n");
+	for (int i = 0; i < cli->nall - own; i++)
+		help_line(f, &cli->all[i]);
+	fprintf(f, "\nSizes take k, M, G, T suffixes (powers of 1024); times take ns, us, ms, s, m.\n"
+		   "Exit status: 0 ran and validated, 1 ran but a check failed (results marked invalid),\n"
+		   "2 usage error, 3 this environment cannot do what was asked.\n");
+	if (s->epilog)
+		fprintf(f, "\n%s\n", s->epilog);
+}
+
+void gb_cli_free(gb_cli *cli)
+{
+	free(cli->pos);
+	cli->pos = NULL;
+}

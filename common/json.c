@@ -1,0 +1,137 @@
+/* json.c - streaming JSON writer (see json.h). */
+#include "json.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gb_json_init(gb_json *j, FILE *f, int pretty)
+{
+	memset(j, 0, sizeof *j);
+	j->f = f;
+	j->pretty = pretty;
+	j->first[0] = 1;
+}
+
+static void indent(gb_json *j)
+{
+	if (!j->pretty)
+		return;
+	fputc('\n', j->f);
+	for (int i = 0; i < j->depth; i++)
+		fputs("  ", j->f);
+}
+
+static void put_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);	/* UTF-8 passes through */
+		}
+	}
+	fputc('"', f);
+}
+
+/* Separator, indentation and "key": before any value. */
+static void member(gb_json *j, const char *key)
+{
+	if (j->depth > 0) {
+		if (!j->first[j->depth])
+			fputc(',', j->f);
+		j->first[j->depth] = 0;
+		indent(j);
+	}
+	if (key) {
+		put_string(j->f, key);
+		fputs(j->pretty ? ": " : ":", j->f);
+	}
+}
+
+static void open_(gb_json *j, const char *key, char c)
+{
+	member(j, key);
+	fputc(c, j->f);
+	if (j->depth < (int)sizeof j->first - 1)
+		j->depth++;
+	j->first[j->depth] = 1;
+}
+
+static void close_(gb_json *j, char c)
+{
+	int empty = j->first[j->depth];
+	j->depth--;
+	if (!empty)
+		indent(j);
+	fputc(c, j->f);
+}
+
+void gb_json_obj_begin(gb_json *j, const char *key) { open_(j, key, '{'); }
+void gb_json_obj_end(gb_json *j) { close_(j, '}'); }
+void gb_json_arr_begin(gb_json *j, const char *key) { open_(j, key, '['); }
+void gb_json_arr_end(gb_json *j) { close_(j, ']'); }
+
+void gb_json_str(gb_json *j, const char *key, const char *val)
+{
+	member(j, key);
+	if (val)
+		put_string(j->f, val);
+	else
+		fputs("null", j->f);
+}
+
+void gb_fmt_double(char *buf, unsigned size, double v)
+{
+	/* the shortest of %.15g/%.16g/%.17g that reads back exactly */
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+}
+
+void gb_json_num(gb_json *j, const char *key, double val)
+{
+	member(j, key);
+	if (!isfinite(val)) {
+		fputs("null", j->f);
+		return;
+	}
+	char buf[40];
+	gb_fmt_double(buf, sizeof buf, val);
+	fputs(buf, j->f);
+}
+
+void gb_json_int(gb_json *j, const char *key, long long val)
+{
+	member(j, key);
+	fprintf(j->f, "%lld", val);
+}
+
+void gb_json_bool(gb_json *j, const char *key, int val)
+{
+	member(j, key);
+	fputs(val ? "true" : "false", j->f);
+}
+
+void gb_json_null(gb_json *j, const char *key)
+{
+	member(j, key);
+	fputs("null", j->f);
+}
+
+void gb_json_end(gb_json *j)
+{
+	fputc('\n', j->f);
+}

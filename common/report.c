@@ -1,0 +1,580 @@
+/* report.c - the result model and its renderings (see report.h, docs/json.md). */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+
+/* ----------------------------------------------------------- kvlist -- */
+
+static gb_kv *kv_slot(gb_kvlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0) {
+			free(l->v[i].s);
+			l->v[i].s = NULL;
+			return &l->v[i];
+		}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = gb_xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	gb_kv *kv = &l->v[l->n++];
+	memset(kv, 0, sizeof *kv);
+	kv->key = gb_xstrdup(key);
+	return kv;
+}
+
+void gb_kv_str(gb_kvlist *l, const char *key, const char *val)
+{
+	gb_kv *kv = kv_slot(l, key);
+	kv->type = 's';
+	kv->s = val ? gb_xstrdup(val) : NULL;
+}
+
+void gb_kv_int(gb_kvlist *l, const char *key, long long val)
+{
+	gb_kv *kv = kv_slot(l, key);
+	kv->type = 'i';
+	kv->i = val;
+}
+
+void gb_kv_num(gb_kvlist *l, const char *key, double val)
+{
+	gb_kv *kv = kv_slot(l, key);
+	kv->type = 'd';
+	kv->d = val;
+}
+
+void gb_kv_bool(gb_kvlist *l, const char *key, int val)
+{
+	gb_kv *kv = kv_slot(l, key);
+	kv->type = 'b';
+	kv->i = !!val;
+}
+
+const gb_kv *gb_kv_find(const gb_kvlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+void gb_kvlist_free(gb_kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].s);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static void kv_json(gb_json *j, const gb_kv *kv)
+{
+	switch (kv->type) {
+	case 's': gb_json_str(j, kv->key, kv->s); break;
+	case 'i': gb_json_int(j, kv->key, kv->i); break;
+	case 'd': gb_json_num(j, kv->key, kv->d); break;
+	case 'b': gb_json_bool(j, kv->key, (int)kv->i); break;
+	}
+}
+
+/* ----------------------------------------------------------- config -- */
+
+/* Options that only shape the output are not part of the configuration. */
+static int presentation_only(const char *name)
+{
+	static const char *const skip[] = { "label", "format", "output", "quiet", "verbose",
+					     "version", "help", NULL };
+	for (int i = 0; skip[i]; i++)
+		if (strcmp(name, skip[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void config_from_cli(gb_kvlist *cfg, const gb_cli *cli)
+{
+	for (int i = 0; i < cli->nall; i++) {
+		const gb_opt *o = &cli->all[i];
+		if (presentation_only(o->name))
+			continue;
+		char key[64];
+		gb_strlcpy(key, o->name, sizeof key);
+		for (char *p = key; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		int given = o->def || cli->set[i];
+		switch (o->type) {
+		case GB_OPT_FLAG:
+			gb_kv_bool(cfg, key, *(int *)o->dest);
+			break;
+		case GB_OPT_INT:
+			if (given)
+				gb_kv_int(cfg, key, *(long long *)o->dest);
+			else
+				gb_kv_str(cfg, key, "auto");
+			break;
+		case GB_OPT_SIZE:
+			if (given)
+				gb_kv_int(cfg, key, (long long)*(uint64_t *)o->dest);
+			else
+				gb_kv_str(cfg, key, "auto");
+			break;
+		case GB_OPT_DOUBLE:
+		case GB_OPT_DURATION:
+			gb_kv_num(cfg, key, *(double *)o->dest);
+			break;
+		default:
+			gb_kv_str(cfg, key, *(const char **)o->dest);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ model -- */
+
+void gb_report_init(gb_report *r, const gb_cli *cli)
+{
+	memset(r, 0, sizeof *r);
+	r->cli = cli;
+	r->bench = cli->spec->bench;
+	r->valid = 1;
+	gb_utc_now(r->started);
+	r->env = gb_env_get();
+	config_from_cli(&r->config, cli);
+
+	/* Timing is only as good as the clock: without a vDSO-capable
+	 * clocksource every timestamp is itself a system call. */
+	const char *cs = r->env->clocksource;
+	if (strcmp(cs, "unknown") && strcmp(cs, "tsc") && strcmp(cs, "kvm-clock") &&
+	    strcmp(cs, "hyperv_clocksource_tsc_page") && strcmp(cs, "arch_sys_counter"))
+		gb_report_warn(r, "clocksource '%s' has no fast user-space read: each timestamp costs a "
+			       "system call, so short operations look slower", cs);
+}
+
+gb_metric *gb_report_metric(gb_report *r, const char *name, const char *unit, gb_better better,
+			    const double *samples, size_t n)
+{
+	if (r->nm == r->capm) {
+		r->capm = r->capm ? r->capm * 2 : 16;
+		r->m = gb_xrealloc(r->m, r->capm * sizeof *r->m);
+	}
+	gb_metric *m = &r->m[r->nm++];
+	memset(m, 0, sizeof *m);
+	m->name = gb_xstrdup(name);
+	m->unit = gb_xstrdup(unit);
+	m->better = better;
+	m->samples = gb_xmalloc((n ? n : 1) * sizeof *m->samples);
+	memcpy(m->samples, samples, n * sizeof *samples);
+	m->nsamples = n;
+	gb_stats_compute(samples, n, &m->st);
+	/* with fewer than 5 samples there is no "rest" to stand out from */
+	if (m->st.outliers && n >= 5)
+		gb_report_warn(r, "%s: %zu of %zu samples are outliers (modified z-score > 3.5): "
+			       "something else ran; trust the median", name, m->st.outliers, n);
+	return m;
+}
+
+void gb_metric_set_pct(gb_metric *m, const gb_hist *h, double scale)
+{
+	gb_hist_pct(h, &m->pct);
+	m->pct.p50 *= scale;
+	m->pct.p90 *= scale;
+	m->pct.p99 *= scale;
+	m->pct.p999 *= scale;
+	m->pct.max *= scale;
+	m->has_pct = h->n > 0;
+}
+
+void gb_metric_note(gb_metric *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(m->note);
+	if (vasprintf(&m->note, fmt, ap) < 0)
+		m->note = NULL;
+	va_end(ap);
+}
+
+void gb_report_warn(gb_report *r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	gb_strlist_add(&r->warnings, buf);
+}
+
+void gb_report_fail(gb_report *r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	r->valid = 0;
+	gb_strlist_add(&r->invalid, buf);
+}
+
+void gb_report_unavailable(gb_report *r, const char *name, int err, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (r->nu == r->capu) {
+		r->capu = r->capu ? r->capu * 2 : 8;
+		r->u = gb_xrealloc(r->u, r->capu * sizeof *r->u);
+	}
+	gb_unavail *u = &r->u[r->nu++];
+	u->name = gb_xstrdup(name);
+	u->err = err;
+	u->reason = gb_xstrdup(buf);
+	/* DESIGN.md: a metric that could not be measured is left out and a
+	 * warning says why */
+	gb_report_warn(r, "%s not measured: %s", name, buf);
+}
+
+/* ------------------------------------------------------------- JSON -- */
+
+static void metric_json(gb_json *j, const gb_metric *m)
+{
+	const gb_stats *s = &m->st;
+	gb_json_obj_begin(j, NULL);
+	gb_json_str(j, "name", m->name);
+	gb_json_str(j, "unit", m->unit);
+	gb_json_str(j, "better", m->better == GB_HIGHER ? "higher" : "lower");
+	gb_json_int(j, "n", (long long)s->n);
+	gb_json_num(j, "min", s->min);
+	gb_json_num(j, "max", s->max);
+	gb_json_num(j, "mean", s->mean);
+	gb_json_num(j, "median", s->median);
+	gb_json_num(j, "stddev", s->stddev);
+	gb_json_num(j, "cv", s->cv);
+	gb_json_arr_begin(j, "ci95");
+	gb_json_num(j, NULL, s->ci95_lo);
+	gb_json_num(j, NULL, s->ci95_hi);
+	gb_json_arr_end(j);
+	gb_json_int(j, "outliers", (long long)s->outliers);
+	if (m->has_pct) {
+		gb_json_num(j, "p50", m->pct.p50);
+		gb_json_num(j, "p90", m->pct.p90);
+		gb_json_num(j, "p99", m->pct.p99);
+		gb_json_num(j, "p999", m->pct.p999);
+		gb_json_num(j, "pmax", m->pct.max);
+	}
+	for (size_t i = 0; i < m->extra.n; i++)
+		kv_json(j, &m->extra.v[i]);
+	if (m->note)
+		gb_json_str(j, "note", m->note);
+	gb_json_arr_begin(j, "samples");
+	for (size_t i = 0; i < m->nsamples; i++)
+		gb_json_num(j, NULL, m->samples[i]);
+	gb_json_arr_end(j);
+	gb_json_obj_end(j);
+}
+
+static void strlist_json(gb_json *j, const char *key, const gb_strlist *l)
+{
+	gb_json_arr_begin(j, key);
+	for (size_t i = 0; i < l->n; i++)
+		gb_json_str(j, NULL, l->v[i]);
+	gb_json_arr_end(j);
+}
+
+void gb_report_json(const gb_report *r, FILE *f)
+{
+	gb_json j;
+	gb_json_init(&j, f, 1);
+	gb_json_obj_begin(&j, NULL);
+	gb_json_str(&j, "schema", "guestbench/1");
+	gb_json_str(&j, "bench", r->bench);
+	gb_json_str(&j, "version", GB_VERSION);
+	gb_json_str(&j, "label", r->cli->c.label);
+	gb_json_str(&j, "started", r->started);
+	gb_env_json(&j, r->env);
+	gb_json_obj_begin(&j, "config");
+	for (size_t i = 0; i < r->config.n; i++)
+		kv_json(&j, &r->config.v[i]);
+	gb_json_obj_end(&j);
+	gb_json_arr_begin(&j, "results");
+	for (size_t i = 0; i < r->nm; i++)
+		metric_json(&j, &r->m[i]);
+	gb_json_arr_end(&j);
+	gb_json_arr_begin(&j, "unavailable");
+	for (size_t i = 0; i < r->nu; i++) {
+		const gb_unavail *u = &r->u[i];
+		gb_json_obj_begin(&j, NULL);
+		gb_json_str(&j, "name", u->name);
+		if (u->err) {
+			gb_json_int(&j, "errno", u->err);
+			const char *en = strerrorname_np(u->err);
+			gb_json_str(&j, "error", en ? en : "unknown");
+		} else {
+			gb_json_null(&j, "errno");
+			gb_json_null(&j, "error");
+		}
+		gb_json_str(&j, "reason", u->reason);
+		gb_json_obj_end(&j);
+	}
+	gb_json_arr_end(&j);
+	gb_json_bool(&j, "valid", r->valid);
+	strlist_json(&j, "invalid_reasons", &r->invalid);
+	strlist_json(&j, "warnings", &r->warnings);
+	gb_json_obj_end(&j);
+	gb_json_end(&j);
+}
+
+/* ------------------------------------------------------------ table -- */
+
+/* Four significant figures without exponents: tables are read by people. */
+static void fmt_num(char *buf, size_t len, double v)
+{
+	double a = fabs(v);
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (a >= 1e5 || v == 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (a >= 100)
+		snprintf(buf, len, "%.1f", v);
+	else if (a >= 1)
+		snprintf(buf, len, "%.2f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+}
+
+void gb_report_table(const gb_report *r, FILE *f)
+{
+	char env[512];
+	gb_env_summary(r->env, env, sizeof env);
+	fprintf(f, "%s %s  label %s  %s\n%s\n\n", r->cli->spec->prog, GB_VERSION, r->cli->c.label,
+		r->started, env);
+
+	size_t w = 6;
+	for (size_t i = 0; i < r->nm; i++)
+		if (strlen(r->m[i].name) > w)
+			w = strlen(r->m[i].name);
+	fprintf(f, "%-*s  %-5s %10s %10s %9s %10s %10s %6s %4s  %s\n", (int)w, "metric", "unit", "median",
+		"mean", "±95%", "min", "max", "cv%", "n", "");
+	for (size_t i = 0; i < r->nm; i++) {
+		const gb_metric *m = &r->m[i];
+		char med[32], mean[32], ci[32], mn[32], mx[32];
+		fmt_num(med, sizeof med, m->st.median);
+		fmt_num(mean, sizeof mean, m->st.mean);
+		fmt_num(ci, sizeof ci, (m->st.ci95_hi - m->st.ci95_lo) / 2);
+		fmt_num(mn, sizeof mn, m->st.min);
+		fmt_num(mx, sizeof mx, m->st.max);
+		char note[256] = "";
+		if (m->has_pct) {
+			char p50[32], p99[32];
+			fmt_num(p50, sizeof p50, m->pct.p50);
+			fmt_num(p99, sizeof p99, m->pct.p99);
+			snprintf(note, sizeof note, "p50 %s p99 %s%s%s", p50, p99, m->note ? "; " : "",
+				 m->note ? m->note : "");
+		} else if (m->note) {
+			gb_strlcpy(note, m->note, sizeof note);
+		}
+		fprintf(f, "%-*s  %-5s %10s %10s %9s %10s %10s %6.1f %4zu  %s\n", (int)w, m->name, m->unit, med,
+			mean, ci, mn, mx, m->st.cv * 100, m->st.n, note);
+	}
+	for (size_t i = 0; i < r->nu; i++)
+		fprintf(f, "%-*s  unavailable: %s%s%s\n", (int)w, r->u[i].name,
+			r->u[i].err ? strerrorname_np(r->u[i].err) : "", r->u[i].err ? ", " : "", r->u[i].reason);
+	if (r->warnings.n) {
+		fprintf(f, "\nwarnings:\n");
+		for (size_t i = 0; i < r->warnings.n; i++)
+			fprintf(f, "  - %s\n", r->warnings.v[i]);
+	}
+	if (r->valid) {
+		fprintf(f, "\nresult: valid\n");
+	} else {
+		fprintf(f, "\nresult: INVALID\n");
+		for (size_t i = 0; i < r->invalid.n; i++)
+			fprintf(f, "  - %s\n", r->invalid.v[i]);
+	}
+}
+
+/* -------------------------------------------------------------- CSV -- */
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\n\r")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+}
+
+static void csv_num(FILE *f, double v)
+{
+	char buf[40] = "";
+	if (isfinite(v))
+		gb_fmt_double(buf, sizeof buf, v);
+	fputc(',', f);
+	fputs(buf, f);
+}
+
+void gb_report_csv(const gb_report *r, FILE *f)
+{
+	fputs("bench,label,metric,unit,better,n,min,max,mean,median,stddev,cv,ci95_lo,ci95_hi,"
+	      "p50,p90,p99,p999,valid\n", f);
+	for (size_t i = 0; i < r->nm; i++) {
+		const gb_metric *m = &r->m[i];
+		csv_field(f, r->bench);
+		fputc(',', f);
+		csv_field(f, r->cli->c.label);
+		fputc(',', f);
+		csv_field(f, m->name);
+		fputc(',', f);
+		csv_field(f, m->unit);
+		fprintf(f, ",%s,%zu", m->better == GB_HIGHER ? "higher" : "lower", m->st.n);
+		csv_num(f, m->st.min);
+		csv_num(f, m->st.max);
+		csv_num(f, m->st.mean);
+		csv_num(f, m->st.median);
+		csv_num(f, m->st.stddev);
+		csv_num(f, m->st.cv);
+		csv_num(f, m->st.ci95_lo);
+		csv_num(f, m->st.ci95_hi);
+		double nan = NAN;
+		csv_num(f, m->has_pct ? m->pct.p50 : nan);
+		csv_num(f, m->has_pct ? m->pct.p90 : nan);
+		csv_num(f, m->has_pct ? m->pct.p99 : nan);
+		csv_num(f, m->has_pct ? m->pct.p999 : nan);
+		fprintf(f, ",%s\n", r->valid ? "true" : "false");
+	}
+}
+
+/* ----------------------------------------------------------- output -- */
+
+typedef void (*render_fn)(const gb_report *, FILE *);
+
+static const struct {
+	const char *name, *ext;
+	render_fn fn;
+} renderers[] = {
+	{ "table", ".txt", gb_report_table },
+	{ "json", ".json", gb_report_json },
+	{ "csv", ".csv", gb_report_csv },
+};
+
+static render_fn renderer(const char *name)
+{
+	for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++)
+		if (strcmp(renderers[i].name, name) == 0)
+			return renderers[i].fn;
+	return gb_report_table;
+}
+
+/* -o's format: --format when given, else the file's extension. */
+static render_fn file_renderer(const gb_cli *cli)
+{
+	if (gb_cli_isset(cli, "format"))
+		return renderer(cli->c.format);
+	size_t n = strlen(cli->c.output);
+	for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++) {
+		size_t e = strlen(renderers[i].ext);
+		if (n > e && strcmp(cli->c.output + n - e, renderers[i].ext) == 0)
+			return renderers[i].fn;
+	}
+	return gb_report_table;
+}
+
+/*
+ * Write FILE whole or not at all: render into FILE.tmp.PID next to it and
+ * rename, so an interrupted run never leaves half a result where a harness
+ * will read it.  Non-regular targets (/dev/stdout, a FIFO) are written
+ * directly.
+ */
+static int write_file(const gb_report *r, const char *path, render_fn fn)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		FILE *f = fopen(path, "w");
+		if (!f)
+			return -1;
+		fn(r, f);
+		return fclose(f);
+	}
+	char *tmp = gb_xasprintf("%s.tmp.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "wx");
+	if (!f) {
+		free(tmp);
+		return -1;
+	}
+	fn(r, f);
+	int bad = ferror(f);
+	bad |= fflush(f) != 0;
+	bad |= fsync(fileno(f)) != 0 && errno != EINVAL;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static void metric_free(gb_metric *m)
+{
+	free(m->name);
+	free(m->unit);
+	free(m->samples);
+	free(m->note);
+	gb_kvlist_free(&m->extra);
+}
+
+static void report_free(gb_report *r)
+{
+	for (size_t i = 0; i < r->nm; i++)
+		metric_free(&r->m[i]);
+	free(r->m);
+	for (size_t i = 0; i < r->nu; i++) {
+		free(r->u[i].name);
+		free(r->u[i].reason);
+	}
+	free(r->u);
+	gb_kvlist_free(&r->config);
+	gb_strlist_free(&r->invalid);
+	gb_strlist_free(&r->warnings);
+}
+
+int gb_report_finish(gb_report *r)
+{
+	const gb_cli *cli = r->cli;
+	int status = r->valid ? GB_EXIT_OK : GB_EXIT_INVALID;
+
+	if (cli->c.output && write_file(r, cli->c.output, file_renderer(cli)) != 0) {
+		gb_err("cannot write %s: %s", cli->c.output, strerror(errno));
+		status = GB_EXIT_INVALID;
+	}
+	if (!cli->c.quiet) {
+		render_fn fn = cli->c.output ? gb_report_table : renderer(cli->c.format);
+		fn(r, stdout);
+		if (fflush(stdout) != 0)
+			status = GB_EXIT_INVALID;
+	}
+	if (!r->valid)
+		for (size_t i = 0; i < r->invalid.n; i++)
+			gb_err("invalid result: %s", r->invalid.v[i]);
+	report_free(r);
+	return status;
+}

@@ -1,0 +1,314 @@
+/* util.c - messages, allocation, small-file reading, strict number parsing. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *gb_prog = "guestbench";
+int gb_verbose;
+int gb_quiet;
+static int progress_shown;
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+	/* one fprintf per line so lines from threads do not interleave */
+	char buf[1024];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	fprintf(stderr, "%s: %s%s\n", gb_prog, kind, buf);
+}
+
+void gb_err(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void gb_warnx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void gb_info(const char *fmt, ...)
+{
+	if (!gb_verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void gb_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("error: ", fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void *gb_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		gb_die(GB_EXIT_ENV, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *gb_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		gb_die(GB_EXIT_ENV, "out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *gb_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		gb_die(GB_EXIT_ENV, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *gb_xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (!d)
+		gb_die(GB_EXIT_ENV, "out of memory");
+	return d;
+}
+
+char *gb_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		gb_die(GB_EXIT_ENV, "out of memory");
+	return s;
+}
+
+static int open_under(const char *root, const char *path)
+{
+	char full[PATH_MAX];
+	if (root && *root) {
+		if ((size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)
+			return -1;
+		path = full;
+	}
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+long gb_read_text(const char *root, const char *path, char *buf, size_t size)
+{
+	if (!size)
+		return -1;
+	buf[0] = 0;
+	int fd = open_under(root, path);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			buf[0] = 0;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = 0;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		buf[--len] = 0;
+	return (long)len;
+}
+
+char *gb_read_all(const char *root, const char *path, size_t *lenp)
+{
+	int fd = open_under(root, path);
+	if (fd < 0)
+		return NULL;
+	/* /proc files report size 0: grow as we go */
+	size_t cap = 65536, len = 0;
+	char *buf = gb_xmalloc(cap);
+	for (;;) {
+		if (len + 1 >= cap)
+			buf = gb_xrealloc(buf, cap *= 2);
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = 0;
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+int gb_path_exists(const char *root, const char *path)
+{
+	char full[PATH_MAX];
+	if (root && *root) {
+		if ((size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)
+			return 0;
+		path = full;
+	}
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int gb_parse_u64(const char *s, uint64_t *out)
+{
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int gb_parse_i64(const char *s, int64_t *out)
+{
+	if (!s || !*s || *s == ' ')
+		return -1;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int gb_parse_double(const char *s, double *out)
+{
+	if (!s || !*s || *s == ' ')
+		return -1;
+	errno = 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (errno || *end || v != v)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+size_t gb_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+	if (size) {
+		size_t c = n < size - 1 ? n : size - 1;
+		memcpy(dst, src, c);
+		dst[c] = 0;
+		return c;
+	}
+	return 0;
+}
+
+void gb_strlist_add(gb_strlist *l, const char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = gb_xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = gb_xstrdup(s);
+}
+
+void gb_strlist_addf(gb_strlist *l, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		gb_die(GB_EXIT_ENV, "out of memory");
+	gb_strlist_add(l, s);
+	free(s);
+}
+
+void gb_strlist_free(gb_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+void gb_utc_now(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void gb_fmt_bytes(char *buf, size_t size, uint64_t bytes)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = 0;
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0 || v == (double)(uint64_t)v)
+		snprintf(buf, size, "%.0f %s", v, unit[u]);
+	else
+		snprintf(buf, size, "%.1f %s", v, unit[u]);
+}
+
+void gb_progress(const char *fmt, ...)
+{
+	if (gb_quiet || !isatty(STDERR_FILENO))
+		return;
+	char buf[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\r\033[K%s: %s", gb_prog, buf);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+void gb_progress_done(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		progress_shown = 0;
+	}
+}

@@ -1,0 +1,80 @@
+/* util.h - small helpers every module needs: messages, exit statuses,
+ * reading tiny /proc and /sys files that may be missing, string lists. */
+#ifndef GB_UTIL_H
+#define GB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define GB_VERSION "0.1.0"
+
+/* The exit-status contract (DESIGN.md "Conventions"). */
+enum {
+	GB_EXIT_OK = 0,		/* ran and validated */
+	GB_EXIT_INVALID = 1,	/* ran, but validation or a run-time step failed */
+	GB_EXIT_USAGE = 2,	/* bad command line */
+	GB_EXIT_ENV = 3,	/* the environment cannot do what was asked */
+};
+
+/* Program name used in messages ("gb-syscall"); set by gb_cli_parse. */
+extern const char *gb_prog;
+extern int gb_verbose;	/* -v count */
+
+void gb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void gb_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void gb_info(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* only with -v */
+_Noreturn void gb_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void *gb_xmalloc(size_t n);
+void *gb_xcalloc(size_t n, size_t size);
+void *gb_xrealloc(void *p, size_t n);
+char *gb_xstrdup(const char *s);
+char *gb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Read a small text file into buf (NUL-terminated, trailing newline
+ * stripped).  'root' prefixes the path ("" or NULL for the real root; tests
+ * pass a fixture directory).  Returns the length, or -1 when the file is
+ * missing or unreadable: callers then report "unknown", never crash.
+ */
+long gb_read_text(const char *root, const char *path, char *buf, size_t size);
+
+/* Whole file into a malloc'd buffer (for /proc/self/smaps, mountinfo).
+ * Returns NULL on failure; *len gets the length. */
+char *gb_read_all(const char *root, const char *path, size_t *len);
+
+int gb_path_exists(const char *root, const char *path);
+
+/* Strict number parsing: the whole string must be consumed.  Return 0 on
+ * success, -1 on junk, empty input or overflow. */
+int gb_parse_u64(const char *s, uint64_t *out);
+int gb_parse_i64(const char *s, int64_t *out);
+int gb_parse_double(const char *s, double *out);
+
+/* Copy at most size-1 bytes, always NUL-terminate; returns strlen(dst). */
+size_t gb_strlcpy(char *dst, const char *src, size_t size);
+
+/* A growable list of owned strings (warnings, container signs, ...). */
+typedef struct gb_strlist {
+	char **v;
+	size_t n, cap;
+} gb_strlist;
+
+void gb_strlist_add(gb_strlist *l, const char *s);
+void gb_strlist_addf(gb_strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gb_strlist_free(gb_strlist *l);
+
+/* Human-readable bytes in binary units: "512 B", "4 KiB", "1.5 GiB". */
+void gb_fmt_bytes(char *buf, size_t size, uint64_t bytes);
+
+/* Progress on stderr, only when stderr is a terminal (and not -q):
+ * rewrites one line; gb_progress_done clears it. */
+void gb_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void gb_progress_done(void);
+extern int gb_quiet;
+
+/* Current UTC time as "2026-11-22T16:00:00Z". */
+void gb_utc_now(char out[32]);
+
+#endif

@@ -1,0 +1,165 @@
+/* syscall.c - gb-syscall: the cost of entering the kernel.
+ *
+ * Every operation of the ops_*.c tables is timed in batches (clock.h):
+ * the iteration count grows until one sample lasts --min-time, --warmup
+ * samples are dropped, --repeat samples are kept, and each metric is the
+ * time of one operation in ns.  The loop of each operation checks its own
+ * results (the right pid, the byte read, the signal handled ...); a wrong
+ * result makes the run invalid (exit 1).  An operation this environment
+ * refuses (no /dev, io_uring blocked, one CPU) is reported unavailable
+ * with the reason and the run goes on. */
+#include <stdio.h>
+#include <string.h>
+
+#include "benches.h"
+#include "clock.h"
+#include "cli.h"
+#include "env.h"
+#include "ops.h"
+#include "report.h"
+#include "topo.h"
+#include "util.h"
+
+static const sc_op *const tables[] = { sc_ops_kernel, sc_ops_memory, sc_ops_ipc, sc_ops_cpu, sc_ops_uring };
+#define NTABLES (sizeof tables / sizeof tables[0])
+
+/* Calls Li et al. time per environment: we report the same total. */
+#define LI_CALLS 10000
+
+static int selected(const char *only, const char *name)
+{
+	if (!only)
+		return 1;
+	size_t n = strlen(name);
+	for (const char *p = only; *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += k + (p[k] == ',');
+	}
+	return 0;
+}
+
+/* "getpid|getppid|..." for --only, and a help listing of every operation. */
+static void describe_ops(char *choices, size_t clen, char *epilog, size_t elen)
+{
+	size_t c = 0, e = (size_t)snprintf(epilog, elen, "operations (metric names):\n");
+	for (size_t t = 0; t < NTABLES; t++)
+		for (const sc_op *op = tables[t]; op->name; op++) {
+			c += (size_t)snprintf(choices + c, clen - c, "%s%s", c ? "|" : "", op->name);
+			if (e < elen)
+				e += (size_t)snprintf(epilog + e, elen - e, "  %-22s %s\n", op->name, op->what);
+		}
+}
+
+static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg)
+{
+	const gb_effective *eff = gb_effective_get();
+	sc_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.cpu_a = gb_effective_cpu(0);
+	ctx.cpu_b = gb_effective_cpu(1);
+
+	if (op->two_cpus && eff->ncpus_set < 2) {
+		gb_report_unavailable(r, op->name, 0, "needs two CPUs; this environment allows one");
+		return;
+	}
+	if (op->setup && op->setup(&ctx) < 0) {
+		gb_report_unavailable(r, op->name, ctx.err, "%s", ctx.why);
+		return;
+	}
+	gb_progress("%s", op->name);
+
+	gb_batch b = *cfg;
+	b.max_iters = op->max_iters;
+	double samples[cfg->repeat];
+	gb_batch_result res;
+	gb_batch_run(op->loop, &ctx, &b, samples, &res);
+	if (op->teardown)
+		op->teardown(&ctx);
+
+	if (res.failed) {
+		gb_report_fail(r, "%s: %s", op->name, ctx.error[0] ? ctx.error : "the operation failed");
+		if (!res.n)
+			return;
+	}
+	if (res.truncated)
+		gb_report_warn(r, "%s: --time-limit cut the samples to %d", op->name, res.n);
+	gb_metric *m = gb_report_metric(r, op->name, "ns", GB_LOWER, samples, (size_t)res.n);
+	double total_us = m->st.median * LI_CALLS / 1000.0;
+	gb_kv_num(&m->extra, "total_10000_calls_us", total_us);
+	gb_kv_int(&m->extra, "iterations_per_sample", (long long)res.iters);
+	if (strstr(op->name, "roundtrip")) {
+		char cpus[32];
+		snprintf(cpus, sizeof cpus, "%d,%d", ctx.cpu_a, op->two_cpus ? ctx.cpu_b : ctx.cpu_a);
+		gb_kv_str(&m->extra, "cpus", cpus);
+	}
+	gb_metric_note(m, "10k calls: %.3g ms", total_us / 1000);
+}
+
+int syscall_main(int argc, char **argv)
+{
+	static char choices[1024], epilog[4096];
+	describe_ops(choices, sizeof choices, epilog, sizeof epilog);
+
+	const char *only = NULL;
+	const gb_opt opts[] = {
+		{ "only", 0, GB_OPT_LIST, &only, NULL, 0, 0, choices, "LIST",
+		  "measure only these operations, comma-separated", NULL },
+		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+	};
+	const gb_cli_spec spec = {
+		.prog = "gb-syscall",
+		.bench = "syscall",
+		.summary = "the cost of entering the kernel, and of a VM exit",
+		.synopsis = "[options]",
+		.epilog = epilog,
+		.common = GB_C_RUN | GB_C_BATCH,
+		.opts = opts,
+		.max_positional = 0,
+	};
+	gb_cli cli;
+	int rc = gb_cli_parse(&cli, &spec, argc, argv);
+	if (rc)
+		return gb_cli_exit(rc);
+
+	/* --quick: fewer, shorter samples unless asked otherwise */
+	if (cli.c.quick) {
+		if (!gb_cli_isset(&cli, "repeat"))
+			cli.c.repeat = 3;
+		if (!gb_cli_isset(&cli, "min-time"))
+			cli.c.min_time = 0.002;
+	}
+
+	gb_report r;
+	gb_report_init(&r, &cli);
+	const gb_env *env = r.env;
+	const gb_clockinfo *ck = gb_clock_info();
+	/* what moves these figures, next to them (the env block has it too) */
+	gb_kv_int(&r.config, "repeat", cli.c.repeat);
+	gb_kv_num(&r.config, "min_time", cli.c.min_time);
+	gb_kv_int(&r.config, "seccomp", env->seccomp);
+	gb_kv_str(&r.config, "mitigations", env->mitigations);
+	gb_kv_str(&r.config, "clocksource", env->clocksource);
+	gb_kv_num(&r.config, "timer_overhead_ns", ck->overhead_ns);
+	gb_kv_num(&r.config, "timer_tick_ns", ck->tick_ns);
+
+	size_t nsel = 0;
+	for (size_t t = 0; t < NTABLES; t++)
+		for (const sc_op *op = tables[t]; op->name; op++)
+			nsel += selected(only, op->name);
+
+	gb_batch cfg = {
+		.min_time_ns = (uint64_t)(cli.c.min_time * 1e9),
+		.repeat = (int)cli.c.repeat,
+		.warmup = (int)cli.c.warmup,
+		.time_limit_ns = (uint64_t)(cli.c.time_limit * 1e9 / (double)(nsel ? nsel : 1)),
+	};
+	for (size_t t = 0; t < NTABLES; t++)
+		for (const sc_op *op = tables[t]; op->name; op++)
+			if (selected(only, op->name))
+				run_op(&r, op, &cfg);
+	gb_progress_done();
+	gb_cli_free(&cli);
+	return gb_report_finish(&r);
+}

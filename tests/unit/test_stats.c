@@ -1,0 +1,332 @@
+/* test_stats.c - gb_stats_compute, gb_median and gb_t975 against answers
+ * worked out by hand (or, for t, from the exact distribution). */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "tap.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* splitmix64: a fixed-seed generator so every run sees the same data. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* uniform in [0, 1) */
+static double rng_unit(void)
+{
+	return (double)(rng_next() >> 11) * 0x1p-53;
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* The obvious median, by full sort, to check the selection against. */
+static double ref_median(const double *x, size_t n)
+{
+	double *a = malloc(n * sizeof(*a)), m;
+
+	memcpy(a, x, n * sizeof(*a));
+	qsort(a, n, sizeof(*a), cmp_double);
+	m = n & 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+	free(a);
+	return m;
+}
+
+static void test_known_vector(void)
+{
+	/* Deviations from the mean 5: -3 -1 -1 -1 0 0 2 4, squares sum 32. */
+	const double x[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
+	double sd = sqrt(32.0 / 7.0);
+	/* t(7) = 2.364624, s / sqrt(8) = 0.755929: half width 1.787488 */
+	double half = 1.7874879182341052;
+	gb_stats s;
+
+	gb_stats_compute(x, N_OF(x), &s);
+	is_int((long long)s.n, 8, "known: n");
+	is_num(s.min, 2, 0, "known: min");
+	is_num(s.max, 9, 0, "known: max");
+	is_num(s.mean, 5, 1e-15, "known: mean 5");
+	is_num(s.stddev, 2.1380899352993950, 1e-14, "known: stddev sqrt(32/7)");
+	is_num(s.stddev, sd, 1e-14, "known: stddev matches sqrt(32/7)");
+	is_num(s.median, 4.5, 0, "known: even-n median is mean of 4 and 5");
+	is_num(s.cv, 2.1380899352993950 / 5, 1e-14, "known: cv = stddev / mean");
+	is_num(s.ci95_lo, 5 - half, 1e-9, "known: ci95 low = mean - t(7) s / sqrt(8)");
+	is_num(s.ci95_hi, 5 + half, 1e-9, "known: ci95 high");
+	/* |x - 4.5| = 2.5 .5 .5 .5 .5 .5 2.5 4.5: the middle two are .5 */
+	is_num(s.mad, 0.5, 0, "known: MAD 0.5");
+	/* 0.6745 * 4.5 / 0.5 = 6.07 > 3.5 for the 9; 2.5 gives 3.37, not. */
+	is_int((long long)s.outliers, 1, "known: the 9 is the only outlier");
+}
+
+static void test_small_ci(void)
+{
+	/* mean 12, s = 2, t(2) = 4.302653: half width 4.302653 * 2 / sqrt 3 */
+	const double x[] = { 14, 10, 12 };
+	gb_stats s;
+
+	gb_stats_compute(x, N_OF(x), &s);
+	is_num(s.mean, 12, 0, "ci: mean 12");
+	is_num(s.stddev, 2, 1e-15, "ci: stddev 2");
+	is_num(s.ci95_lo, 12 - 4.968275423501281, 1e-9, "ci: low, n = 3");
+	is_num(s.ci95_hi, 12 + 4.968275423501281, 1e-9, "ci: high, n = 3");
+	is_num(s.median, 12, 0, "ci: odd-n median is the middle value");
+}
+
+static void test_odd_median(void)
+{
+	const double x[] = { 9, -1, 5, 3, 7 };
+	const double y[] = { 3, 1, 2 };
+
+	is_num(gb_median(x, N_OF(x)), 5, 0, "median of 9 -1 5 3 7 is 5");
+	is_num(gb_median(y, N_OF(y)), 2, 0, "median of 3 1 2 is 2");
+	is_num(gb_median(y, 2), 2, 0, "median of 3 1 is 2");
+	is_num(gb_median(y, 1), 3, 0, "median of one value is the value");
+	ok(isnan(gb_median(y, 0)), "median of nothing is NaN");
+}
+
+static void test_single(void)
+{
+	const double x[] = { 42.5 };
+	gb_stats s;
+
+	gb_stats_compute(x, 1, &s);
+	is_int((long long)s.n, 1, "n=1: n");
+	is_num(s.mean, 42.5, 0, "n=1: mean");
+	is_num(s.median, 42.5, 0, "n=1: median");
+	is_num(s.min, 42.5, 0, "n=1: min");
+	is_num(s.max, 42.5, 0, "n=1: max");
+	is_num(s.stddev, 0, 0, "n=1: stddev 0");
+	is_num(s.cv, 0, 0, "n=1: cv 0");
+	is_num(s.ci95_lo, 42.5, 0, "n=1: ci collapses to the mean (low)");
+	is_num(s.ci95_hi, 42.5, 0, "n=1: ci collapses to the mean (high)");
+	is_num(s.mad, 0, 0, "n=1: MAD 0");
+	is_int((long long)s.outliers, 0, "n=1: no outliers");
+}
+
+static void test_empty(void)
+{
+	gb_stats s, zero;
+	double dummy = 1;
+
+	memset(&s, 0xa5, sizeof(s));
+	memset(&zero, 0, sizeof(zero));
+	gb_stats_compute(&dummy, 0, &s);
+	ok(memcmp(&s, &zero, sizeof(s)) == 0, "n=0: every field zero");
+}
+
+static void test_t_table(void)
+{
+	static const struct { size_t df; double t; } tab[] = {
+		{ 1, 12.706 }, { 2, 4.303 }, { 3, 3.182 }, { 4, 2.776 },
+		{ 5, 2.571 }, { 9, 2.262 }, { 10, 2.228 }, { 19, 2.093 },
+		{ 29, 2.045 }, { 30, 2.042 },
+	};
+	/* Exact quantiles (inverting the t distribution function) */
+	static const struct { size_t df; double t; } big[] = {
+		{ 31, 2.0395134464 }, { 40, 2.02107539031 }, { 60, 2.00029782201 },
+		{ 100, 1.98397151852 }, { 120, 1.97993040508 },
+		{ 1000, 1.96233908083 }, { 1000000, 1.95996635681 },
+	};
+	char what[64];
+	double prev = INFINITY;
+	int mono = 1;
+
+	for (size_t i = 0; i < N_OF(tab); i++) {
+		snprintf(what, sizeof(what), "t975(%zu) = %.3f", tab[i].df, tab[i].t);
+		is_num(gb_t975(tab[i].df), tab[i].t, 5e-4, what);
+	}
+	is_num(gb_t975(1), 12.7062047362, 1e-9, "t975(1) to 10 digits");
+	is_num(gb_t975(30), 2.0422724563, 1e-9, "t975(30) to 10 digits");
+	for (size_t i = 0; i < N_OF(big); i++) {
+		snprintf(what, sizeof(what), "t975(%zu) = %.6f (approximation)",
+			 big[i].df, big[i].t);
+		is_num(gb_t975(big[i].df), big[i].t, 1e-6, what);
+	}
+	is_num(gb_t975(40), 2.0211, 1e-4, "t975(40) = 2.0211");
+	is_num(gb_t975(60), 2.0003, 1e-4, "t975(60) = 2.0003");
+	is_num(gb_t975(120), 1.9799, 1e-4, "t975(120) = 1.9799");
+	is_num(gb_t975((size_t)1 << 40), 1.959963984540054, 1e-9, "t975(huge) = z 1.96");
+	ok(isinf(gb_t975(0)) && gb_t975(0) > 0, "t975(0) is +infinity");
+
+	/* The table and the expansion must join without a step up. */
+	for (size_t df = 1; df <= 100000; df++) {
+		double t = gb_t975(df);
+
+		if (!(t < prev))
+			mono = 0;
+		prev = t;
+	}
+	ok(mono, "t975 strictly decreasing over df 1..100000");
+}
+
+static void test_outliers(void)
+{
+	double x[101], y[400];
+	gb_stats s;
+
+	/* 100 timings of ~1000 with +-2 jitter, and one stall. */
+	for (int i = 0; i < 100; i++)
+		x[i] = 1000 + (double)(i % 5) - 2 + 0.1 * (double)(i % 3);
+	x[100] = 1100;
+	gb_stats_compute(x, 101, &s);
+	is_int((long long)s.outliers, 1, "outliers: one injected stall found");
+	x[100] = 900;
+	gb_stats_compute(x, 101, &s);
+	is_int((long long)s.outliers, 1, "outliers: one injected low value found");
+	x[100] = 1003;
+	gb_stats_compute(x, 101, &s);
+	is_int((long long)s.outliers, 0, "outliers: a value inside the spread is not one");
+
+	/* Bell-shaped data (sum of 4 uniforms: within 3.46 sigma by construction). */
+	for (size_t i = 0; i < N_OF(y); i++)
+		y[i] = 50 + 10 * (rng_unit() + rng_unit() + rng_unit() + rng_unit() - 2);
+	gb_stats_compute(y, N_OF(y), &s);
+	is_int((long long)s.outliers, 0, "outliers: none in normal-ish data");
+	y[7] = 150;
+	gb_stats_compute(y, N_OF(y), &s);
+	is_int((long long)s.outliers, 1, "outliers: one injected into normal-ish data");
+}
+
+static void test_constant(void)
+{
+	const double c[] = { 7, 7, 7, 7, 7, 7 };
+	/* MAD 0 (most equal the median): sigma from 1.253314 * mean |dev|. */
+	const double one_off[] = { 5, 5, 5, 5, 5, 5, 5, 5, 5, 6 };
+	const double two_off[] = { 5, 5, 5, 6, 6 };
+	const double tenth[] = { 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1 };
+	gb_stats s;
+
+	/* Summed, ten 0.1s make 0.9999999999999999: the correction pass
+	 * must bring the mean back to 0.1 exactly. */
+	gb_stats_compute(tenth, N_OF(tenth), &s);
+	is_num(s.mean, 0.1, 0, "constant 0.1: mean exactly 0.1");
+	is_num(s.stddev, 0, 0, "constant 0.1: stddev exactly 0");
+
+	gb_stats_compute(c, N_OF(c), &s);
+	is_num(s.mean, 7, 0, "constant: mean");
+	is_num(s.median, 7, 0, "constant: median");
+	is_num(s.stddev, 0, 0, "constant: stddev exactly 0");
+	is_num(s.ci95_lo, 7, 0, "constant: ci low = mean");
+	is_num(s.ci95_hi, 7, 0, "constant: ci high = mean");
+	is_num(s.mad, 0, 0, "constant: MAD 0");
+	is_int((long long)s.outliers, 0, "constant: no outliers");
+
+	/* mean |dev| 0.1 -> sigma 0.125: the 6 is 8 sigma out */
+	gb_stats_compute(one_off, N_OF(one_off), &s);
+	is_num(s.mad, 0, 0, "MAD 0 with one differing value");
+	is_int((long long)s.outliers, 1, "MAD 0: the lone differing value is an outlier");
+	/* mean |dev| 0.4 -> sigma 0.5: the 6s are 2 sigma out */
+	gb_stats_compute(two_off, N_OF(two_off), &s);
+	is_num(s.mad, 0, 0, "MAD 0 with two differing values");
+	is_int((long long)s.outliers, 0, "MAD 0: 40% at another value are not outliers");
+}
+
+static void test_not_modified(void)
+{
+	double x[200], copy[200];
+	gb_stats s;
+
+	for (size_t i = 0; i < N_OF(x); i++)
+		x[i] = rng_unit() * 1000;
+	memcpy(copy, x, sizeof(x));
+	gb_stats_compute(x, N_OF(x), &s);
+	ok(memcmp(x, copy, sizeof(x)) == 0, "gb_stats_compute leaves its input alone");
+	(void)gb_median(x, N_OF(x));
+	ok(memcmp(x, copy, sizeof(x)) == 0, "gb_median leaves its input alone");
+}
+
+/* A naive sum-of-squares would lose every digit of this spread. */
+static void test_precision(void)
+{
+	const double x[] = { 1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16 };
+	gb_stats s;
+
+	gb_stats_compute(x, N_OF(x), &s);
+	is_num(s.mean, 1e9 + 10, 0, "large offset: mean exact");
+	/* deviations -6 -3 3 6: squares 90 over 3 */
+	is_num(s.stddev, sqrt(30.0), 1e-12, "large offset: stddev sqrt(30)");
+}
+
+static void test_median_selection(void)
+{
+	size_t n = 1000000, bad = 0;
+	double *a = malloc(n * sizeof(*a));
+
+	/* Many small random vectors with ties, against a full sort. */
+	for (int trial = 0; trial < 3000; trial++) {
+		size_t m = 1 + rng_next() % 40;
+		double v[40];
+
+		for (size_t i = 0; i < m; i++)
+			v[i] = (double)(rng_next() % (1 + trial % 10));
+		if (gb_median(v, m) != ref_median(v, m))
+			bad++;
+	}
+	is_int((long long)bad, 0, "median matches a full sort on 3000 small vectors");
+
+	/* A shuffled permutation of 0..n-1: the median is (n-1)/2. */
+	for (size_t i = 0; i < n; i++)
+		a[i] = (double)i;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = rng_next() % (i + 1);
+		double t = a[i];
+
+		a[i] = a[j];
+		a[j] = t;
+	}
+	is_num(gb_median(a, n), 499999.5, 0, "median of a shuffled 10^6 permutation");
+	is_num(gb_median(a, n - 1), ref_median(a, n - 1), 0, "median of 10^6-1 random values");
+	for (size_t i = 0; i < n; i++)
+		a[i] = (double)i;
+	is_num(gb_median(a, n), 499999.5, 0, "median of 10^6 sorted values");
+	for (size_t i = 0; i < n; i++)
+		a[i] = (double)(n - i);
+	is_num(gb_median(a, n), 500000.5, 0, "median of 10^6 reverse-sorted values");
+	for (size_t i = 0; i < n; i++)
+		a[i] = (double)(i % 3);
+	is_num(gb_median(a, n), 1, 0, "median of 10^6 values in three runs of ties");
+	/* Organ pipe: ascending then descending, a classic quickselect trap. */
+	for (size_t i = 0; i < n; i++)
+		a[i] = (double)(i < n / 2 ? i : n - i);
+	is_num(gb_median(a, n), ref_median(a, n), 0, "median of a 10^6 organ pipe");
+	free(a);
+
+	/* NaN has no place in an order: any answer, but an answer. */
+	{
+		const double w[] = { 3, NAN, 1, NAN, 2 };
+
+		(void)gb_median(w, N_OF(w));
+		ok(1, "median of a vector with NaNs returns");
+	}
+}
+
+int main(void)
+{
+	test_known_vector();
+	test_small_ci();
+	test_odd_median();
+	test_single();
+	test_empty();
+	test_t_table();
+	test_outliers();
+	test_constant();
+	test_not_modified();
+	test_precision();
+	test_median_selection();
+	return tap_done();
+}
