@@ -419,6 +419,12 @@ static void hugetlb_error(const gb_buf *b, size_t pagesz, int e, char *err, unsi
 	size_t need = b->mapped / pagesz;
 	uint64_t nfree = 0;
 
+	if (!gb_path_exists(NULL, "/sys/kernel/mm")) {
+		snprintf(err, errlen, "--pages %s: mmap(MAP_HUGETLB) of %zu MiB: %s (no /sys here "
+			 "to tell whether %s pages are reserved); use --pages thp|auto", mode,
+			 b->mapped >> 20, strerror(e), human);
+		return;
+	}
 	if (!gb_path_exists(NULL, dir)) {
 		snprintf(err, errlen, "--pages %s: this kernel offers no %s huge pages (no %s)%s",
 			 mode, human, dir, pagesz == SZ_1G ? "; use --pages 2m|thp|auto" :
