@@ -14,13 +14,17 @@ typedef struct gb_cgroup {
 	int version;		/* 0 none/unknown, 1 v1, 2 v2 (hybrid: v1 if v1 has the controllers) */
 	char path[512];		/* the process's group (memory controller on v1), "" if unknown */
 	double cpu_quota;	/* CPUs' worth of quota (quota/period), 0 = no limit or unknown */
-	char cpu_quota_at[512];	/* group that set the tightest quota */
+	char cpu_quota_at[512];	/* directory of the group that set the tightest
+				 * quota, e.g. "/sys/fs/cgroup/cpu,cpuacct/batch"
+				 * (without the probe's root prefix), "" if none */
 	int has_cpuset;		/* cpuset below is meaningful */
 	cpu_set_t cpuset;	/* effective cpuset of the group */
 	char cpuset_list[256];	/* as written in the file, e.g. "0-1" */
 	uint64_t mem_max;	/* bytes, 0 = no limit or unknown */
-	char mem_max_at[512];
-	uint64_t mem_usage;	/* bytes in the limiting group, less inactive file cache */
+	char mem_max_at[512];	/* as cpu_quota_at; v1 may add " (hierarchical_memory_limit)"
+				 * when only memory.stat reveals an invisible ancestor's limit */
+	uint64_t mem_usage;	/* bytes in the limiting group (our own group when there is
+				 * no limit), less inactive file cache */
 	int has_mem_usage;
 } gb_cgroup;
 

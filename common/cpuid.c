@@ -164,9 +164,8 @@ static void apply_os_support(int osxsave)
 	int os_avx = (isa.xcr0 & XCR0_AVX_STATE) == XCR0_AVX_STATE;
 	int os_avx512 = (isa.xcr0 & XCR0_AVX512_STATE) == XCR0_AVX512_STATE;
 
-	if (!os_avx) {
+	if (!os_avx)
 		isa.avx = isa.fma = isa.f16c = isa.avx2 = 0;
-	}
 	if (!os_avx512) {
 		isa.avx512f = isa.avx512dq = isa.avx512cd = isa.avx512bw = 0;
 		isa.avx512vl = isa.avx512vnni = isa.avx512ifma = isa.avx512vbmi = 0;

@@ -163,19 +163,23 @@ static int any_seen(const struct cprobe *c)
 /*
  * The engines' marker files.  VM disks and initramfs images are often
  * built from container images and keep the marker (the reference VM has a
- * /.dockerenv): in the initial PID namespace with nothing else pointing to
- * a container, the file is reported but not believed.
+ * /.dockerenv), so a marker alone is not believed: it needs a PID
+ * namespace other than the initial one, or another sign of a container.
+ * Otherwise it is reported with the reason and names no runtime.
  */
 static void marker(gb_env *e, struct cprobe *c, int believe, const char *what, int rt)
 {
-	if (!believe) {
+	if (believe) {
+		gb_strlist_addf(&e->container_signs, "%s exists", what);
+		c->seen[rt] = 1;
+	} else if (c->init_pidns == 1) {
 		gb_strlist_addf(&e->container_signs,
 				"%s exists, but in the initial PID namespace (left from an image build?)",
 				what);
-		return;
+	} else {
+		gb_strlist_addf(&e->container_signs,
+				"%s exists, unconfirmed (PID namespace unknown)", what);
 	}
-	gb_strlist_addf(&e->container_signs, "%s exists", what);
-	c->seen[rt] = 1;
 }
 
 static void probe_marker_files(const char *root, gb_env *e, struct cprobe *c)
@@ -184,7 +188,7 @@ static void probe_marker_files(const char *root, gb_env *e, struct cprobe *c)
 	int cenv = gb_path_exists(root, "/run/.containerenv");
 	int other = 0;
 	/* decided once: one leftover marker must not vouch for another */
-	int believe = c->init_pidns != 1 || any_seen(c);
+	int believe = c->init_pidns == 0 || any_seen(c);
 
 	if (cenv) {
 		char buf[1024];
