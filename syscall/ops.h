@@ -26,7 +26,8 @@ typedef struct sc_op {
 	int (*setup)(sc_ctx *c);	/* 0 ready, -1 unavailable (why, err) */
 	gb_loop_fn loop;	/* ctx is the sc_ctx */
 	void (*teardown)(sc_ctx *c);
-	uint64_t max_iters;	/* bound per sample (memory, time), 0 = none */
+	uint64_t max_iters;	/* bound per sample, 0 = none */
+	uint64_t bytes_per_iter;	/* memory one iteration keeps until the sample ends */
 	int two_cpus;		/* needs two distinct CPUs (cross-CPU variant) */
 } sc_op;
 

@@ -53,8 +53,8 @@ static uint64_t loop_rdtscp(void *ctx, uint64_t n)
 
 const sc_op sc_ops_cpu[] = {
 	{ "cpuid", "CPUID leaf 0: a VM exit and return in any hardware-virtualised guest",
-	  NULL, loop_cpuid, NULL, 0, 0 },
-	{ "rdtsc", "RDTSC (time-stamp counter read)", NULL, loop_rdtsc, NULL, 0, 0 },
-	{ "rdtscp", "RDTSCP (ordered time-stamp counter read)", setup_rdtscp, loop_rdtscp, NULL, 0, 0 },
-	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	  NULL, loop_cpuid, NULL, 0, 0, 0 },
+	{ "rdtsc", "RDTSC (time-stamp counter read)", NULL, loop_rdtsc, NULL, 0, 0, 0 },
+	{ "rdtscp", "RDTSCP (ordered time-stamp counter read)", setup_rdtscp, loop_rdtscp, NULL, 0, 0, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0, 0 },
 };

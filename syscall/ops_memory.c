@@ -50,9 +50,9 @@ static uint64_t loop_fault(void *ctx, uint64_t n)
 
 const sc_op sc_ops_memory[] = {
 	{ "mmap_munmap", "map and unmap 4 KiB of anonymous memory (no touch)",
-	  NULL, loop_mmap, NULL, 0, 0 },
-	/* 65536 pages = 256 MiB per sample at most */
+	  NULL, loop_mmap, NULL, 0, 0, 0 },
+	/* 65536 pages = 256 MiB per sample at most, less in a small container */
 	{ "page_fault", "first write to a fresh 4 KiB anonymous page (minor fault)",
-	  NULL, loop_fault, NULL, 65536, 0 },
-	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	  NULL, loop_fault, NULL, 65536, PAGE, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0, 0 },
 };

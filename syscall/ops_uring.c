@@ -71,6 +71,6 @@ static uint64_t loop_uring(void *ctx, uint64_t n)
 
 const sc_op sc_ops_uring[] = {
 	{ "io_uring_nop", "an io_uring NOP submitted and reaped (io_uring_enter round trip)",
-	  setup_uring, loop_uring, teardown_uring, 0, 0 },
-	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	  setup_uring, loop_uring, teardown_uring, 0, 0, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0, 0 },
 };

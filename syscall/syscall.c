@@ -72,6 +72,20 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg)
 
 	gb_batch b = *cfg;
 	b.max_iters = op->max_iters;
+	if (op->bytes_per_iter) {
+		/* a sample may hold at most a quarter of the effective memory:
+		 * a small container must not be OOM-killed by a default run */
+		uint64_t fit = eff->mem / 4 / op->bytes_per_iter;
+		if (fit < 64) {
+			if (op->teardown)
+				op->teardown(&ctx);
+			gb_report_unavailable(r, op->name, 0, "not enough memory: %llu bytes effective",
+					      (unsigned long long)eff->mem);
+			return;
+		}
+		if (!b.max_iters || fit < b.max_iters)
+			b.max_iters = fit;
+	}
 	double samples[cfg->repeat];
 	gb_batch_result res;
 	gb_batch_run(op->loop, &ctx, &b, samples, &res);
@@ -95,6 +109,8 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg)
 		gb_kv_str(&m->extra, "cpus", cpus);
 	}
 	gb_metric_note(m, "10k calls: %.3g ms", total_us / 1000);
+	gb_info("%s: %llu iterations per sample, median %.1f ns", op->name, (unsigned long long)res.iters,
+		m->st.median);
 }
 
 int syscall_main(int argc, char **argv)
