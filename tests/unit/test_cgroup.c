@@ -6,6 +6,7 @@
  * built at run time in a mkdtemp directory. */
 #include "cgroup.h"
 #include "tap.h"
+#include "testlib.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,79 +17,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* __FILE__ is relative to the repository root, where make and tests/run
- * start the tests. */
-static const char *fixtures(void)
-{
-	static char dir[PATH_MAX];
-	const char *env = getenv("GB_FIXTURES");
-
-	if (env && *env)
-		return env;
-	/* tests/run exports the repository root */
-	env = getenv("GB_ROOT");
-	if (env && *env) {
-		snprintf(dir, sizeof dir, "%s/tests/fixtures/env", env);
-		return dir;
-	}
-	const char *slash = strrchr(__FILE__, '/');
-	int n = slash ? (int)(slash - __FILE__) : 1;
-	snprintf(dir, sizeof dir, "%.*s/../fixtures/env", n, slash ? __FILE__ : ".");
-	return dir;
-}
-
 static gb_cgroup probe_case(const char *name)
 {
 	char root[PATH_MAX];
 	gb_cgroup c;
 
-	snprintf(root, sizeof root, "%s/%s", fixtures(), name);
+	snprintf(root, sizeof root, "%s/%s", tl_fixtures(), name);
 	gb_cgroup_probe(root, &c);
 	return c;
 }
 
 /* ------------------------------------------------------- tmp trees -- */
-
-static void mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		mkdir(buf, 0755);
-		*p = '/';
-	}
-	mkdir(buf, 0755);
-}
-
-static void put(const char *root, const char *path, const char *text)
-{
-	char full[PATH_MAX], dir[PATH_MAX];
-
-	snprintf(full, sizeof full, "%s%s", root, path);
-	snprintf(dir, sizeof dir, "%s", full);
-	*strrchr(dir, '/') = 0;
-	mkdirs(dir);
-	FILE *f = fopen(full, "w");
-	if (!f) {
-		printf("# cannot write %s: %s\n", full, strerror(errno));
-		return;
-	}
-	fputs(text, f);
-	fclose(f);
-}
-
-static void rmtree(const char *dir)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
-}
 
 /* --------------------------------------------------------- parsers -- */
 
@@ -311,12 +250,12 @@ static void test_tmp_trees(void)
 	   "empty root: nothing known");
 
 	/* leaf tighter than the ancestor: the leaf wins */
-	put(root, "/proc/self/mountinfo", "1 0 0:1 / /cg rw - cgroup2 cgroup2 rw\n");
-	put(root, "/proc/self/cgroup", "0::/a/b\n");
-	put(root, "/cg/a/cpu.max", "50000 100000\n");
-	put(root, "/cg/a/b/cpu.max", "20000 100000\n");
-	put(root, "/cg/a/memory.max", "1000000\n");
-	put(root, "/cg/a/b/memory.max", "2000000\n");
+	tl_put(root, "/proc/self/mountinfo", "1 0 0:1 / /cg rw - cgroup2 cgroup2 rw\n");
+	tl_put(root, "/proc/self/cgroup", "0::/a/b\n");
+	tl_put(root, "/cg/a/cpu.max", "50000 100000\n");
+	tl_put(root, "/cg/a/b/cpu.max", "20000 100000\n");
+	tl_put(root, "/cg/a/memory.max", "1000000\n");
+	tl_put(root, "/cg/a/b/memory.max", "2000000\n");
 	gb_cgroup_probe(root, &c);
 	is_num(c.cpu_quota, 0.2, 1e-12, "leaf quota tighter than ancestor wins");
 	is_str(c.cpu_quota_at, "/cg/a/b", "quota_at is the leaf");
@@ -325,20 +264,20 @@ static void test_tmp_trees(void)
 	ok(!c.has_mem_usage, "no memory.current: usage unknown");
 
 	/* memory.stat missing: usage is taken whole */
-	put(root, "/cg/a/memory.current", "300000\n");
+	tl_put(root, "/cg/a/memory.current", "300000\n");
 	gb_cgroup_probe(root, &c);
 	is_int((long long)c.mem_usage, 300000, "usage without memory.stat is memory.current");
 	/* inactive file larger than usage (racy reads): clamps at 0 */
-	put(root, "/cg/a/memory.stat", "inactive_file 900000\n");
+	tl_put(root, "/cg/a/memory.stat", "inactive_file 900000\n");
 	gb_cgroup_probe(root, &c);
 	is_int((long long)c.mem_usage, 0, "inactive_file > usage clamps to 0");
 
 	/* v1: a hidden ancestor's limit shows in hierarchical_memory_limit */
-	put(root, "/proc/self/mountinfo", "1 0 0:1 /pod/ctr /mem rw - cgroup cgroup rw,memory\n");
-	put(root, "/proc/self/cgroup", "5:memory:/pod/ctr\n");
-	put(root, "/mem/memory.limit_in_bytes", "9223372036854771712\n");
-	put(root, "/mem/memory.stat", "hierarchical_memory_limit 268435456\ntotal_inactive_file 5\n");
-	put(root, "/mem/memory.usage_in_bytes", "105\n");
+	tl_put(root, "/proc/self/mountinfo", "1 0 0:1 /pod/ctr /mem rw - cgroup cgroup rw,memory\n");
+	tl_put(root, "/proc/self/cgroup", "5:memory:/pod/ctr\n");
+	tl_put(root, "/mem/memory.limit_in_bytes", "9223372036854771712\n");
+	tl_put(root, "/mem/memory.stat", "hierarchical_memory_limit 268435456\ntotal_inactive_file 5\n");
+	tl_put(root, "/mem/memory.usage_in_bytes", "105\n");
 	gb_cgroup_probe(root, &c);
 	is_int(c.version, 1, "v1 memory-only mount: version 1");
 	is_int((long long)c.mem_max, 268435456, "hierarchical_memory_limit beats no visible limit");
@@ -348,17 +287,17 @@ static void test_tmp_trees(void)
 
 	/* v1 cpu mount combined with other controllers, group under a
 	 * non-"/" mount root that does not prefix the group path */
-	put(root, "/proc/self/mountinfo",
+	tl_put(root, "/proc/self/mountinfo",
 	    "1 0 0:1 /other /c rw - cgroup cgroup rw,cpuacct,cpu\n");
-	put(root, "/proc/self/cgroup", "2:cpuacct,cpu:/mine\n");
-	put(root, "/c/cpu.cfs_quota_us", "300000\n");
-	put(root, "/c/cpu.cfs_period_us", "100000\n");
-	put(root, "/c/mine/cpu.cfs_quota_us", "100000\n");
-	put(root, "/c/mine/cpu.cfs_period_us", "100000\n");
+	tl_put(root, "/proc/self/cgroup", "2:cpuacct,cpu:/mine\n");
+	tl_put(root, "/c/cpu.cfs_quota_us", "300000\n");
+	tl_put(root, "/c/cpu.cfs_period_us", "100000\n");
+	tl_put(root, "/c/mine/cpu.cfs_quota_us", "100000\n");
+	tl_put(root, "/c/mine/cpu.cfs_period_us", "100000\n");
 	gb_cgroup_probe(root, &c);
 	is_num(c.cpu_quota, 3, 1e-12, "group outside the mount root: mount point used");
 
-	rmtree(root);
+	tl_rmtree(root);
 }
 
 static void test_real(void)
@@ -381,8 +320,8 @@ int main(void)
 	struct stat st;
 	char probe[PATH_MAX];
 
-	snprintf(probe, sizeof probe, "%s/cg-v2-nested/README", fixtures());
-	if (!ok(stat(probe, &st) == 0, "fixtures found at %s", fixtures()))
+	snprintf(probe, sizeof probe, "%s/cg-v2-nested/README", tl_fixtures());
+	if (!ok(stat(probe, &st) == 0, "fixtures found at %s", tl_fixtures()))
 		printf("# run from the repository root or set GB_FIXTURES\n");
 
 	test_cpu_max();

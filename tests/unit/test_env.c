@@ -7,6 +7,7 @@
 #include "env.h"
 #include "json.h"
 #include "tap.h"
+#include "testlib.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -18,90 +19,15 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static const char *fixtures(void)
-{
-	static char dir[PATH_MAX];
-	const char *env = getenv("GB_FIXTURES");
-
-	if (env && *env)
-		return env;
-	/* tests/run exports the repository root */
-	env = getenv("GB_ROOT");
-	if (env && *env) {
-		snprintf(dir, sizeof dir, "%s/tests/fixtures/env", env);
-		return dir;
-	}
-	/* __FILE__ is relative to the repository root, where tests run */
-	const char *slash = strrchr(__FILE__, '/');
-	int n = slash ? (int)(slash - __FILE__) : 1;
-	snprintf(dir, sizeof dir, "%.*s/../fixtures/env", n, slash ? __FILE__ : ".");
-	return dir;
-}
-
 static void probe_case(const char *name, gb_env *e)
 {
 	char root[PATH_MAX];
 
-	snprintf(root, sizeof root, "%s/%s", fixtures(), name);
+	snprintf(root, sizeof root, "%s/%s", tl_fixtures(), name);
 	gb_env_probe(root, e);
 }
 
 /* ------------------------------------------------------- tmp trees -- */
-
-static void mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		mkdir(buf, 0755);
-		*p = '/';
-	}
-	mkdir(buf, 0755);
-}
-
-static void parent_dir(const char *root, const char *path, char *full, size_t size)
-{
-	char dir[PATH_MAX];
-
-	snprintf(full, size, "%s%s", root, path);
-	snprintf(dir, sizeof dir, "%s", full);
-	*strrchr(dir, '/') = 0;
-	mkdirs(dir);
-}
-
-/* Write len bytes (NULs included). */
-static void put_bytes(const char *root, const char *path, const char *data, size_t len)
-{
-	char full[PATH_MAX];
-
-	parent_dir(root, path, full, sizeof full);
-	FILE *f = fopen(full, "w");
-	if (!f) {
-		printf("# cannot write %s: %s\n", full, strerror(errno));
-		return;
-	}
-	fwrite(data, 1, len, f);
-	fclose(f);
-}
-
-static void put(const char *root, const char *path, const char *text)
-{
-	put_bytes(root, path, text, strlen(text));
-}
-
-static void put_link(const char *root, const char *path, const char *target)
-{
-	char full[PATH_MAX];
-
-	parent_dir(root, path, full, sizeof full);
-	unlink(full);
-	if (symlink(target, full) < 0)
-		printf("# symlink %s: %s\n", full, strerror(errno));
-}
 
 static int make_tmp(char *root)
 {
@@ -109,15 +35,6 @@ static int make_tmp(char *root)
 		return 0;
 	ok(0, "mkdtemp: %s", strerror(errno));
 	return -1;
-}
-
-static void rmtree(const char *dir)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
 }
 
 static int has_sign(const gb_env *e, const char *needle)
@@ -223,7 +140,7 @@ static void test_empty_root(void)
 	ok(strstr(line, "container unknown") && strstr(line, "seccomp unknown"),
 	   "empty: summary says unknown: %s", line);
 	gb_env_free(&e);
-	rmtree(root);
+	tl_rmtree(root);
 }
 
 static void test_host(void)
@@ -339,11 +256,11 @@ static void test_podman(void)
 
 	if (make_tmp(root) < 0)
 		return;
-	put(root, "/run/.containerenv", "engine=\"podman-4.3.1\"\nname=\"web\"\n");
-	put_bytes(root, "/proc/1/environ", environ_, sizeof environ_);	/* ends in NUL */
-	put(root, "/proc/self/cgroup", "0::/\n");
-	put_link(root, "/proc/self/ns/pid", "pid:[4026532512]");
-	put(root, "/proc/1/comm", "nginx\n");
+	tl_put(root, "/run/.containerenv", "engine=\"podman-4.3.1\"\nname=\"web\"\n");
+	tl_put_bytes(root, "/proc/1/environ", environ_, sizeof environ_);	/* ends in NUL */
+	tl_put(root, "/proc/self/cgroup", "0::/\n");
+	tl_put_link(root, "/proc/self/ns/pid", "pid:[4026532512]");
+	tl_put(root, "/proc/1/comm", "nginx\n");
 	gb_env_probe(root, &e);
 	is_str(e.container, "podman", "podman: runtime podman");
 	ok(has_sign(&e, "container=podman in /proc/1/environ"), "podman: environ sign past a NUL");
@@ -353,8 +270,8 @@ static void test_podman(void)
 	gb_env_free(&e);
 
 	/* CRI-O also writes .containerenv, without podman's engine */
-	put(root, "/run/.containerenv", "engine=\"cri-o\"\n");
-	put_bytes(root, "/proc/1/environ", "HOME=/", 6);	/* no trailing NUL */
+	tl_put(root, "/run/.containerenv", "engine=\"cri-o\"\n");
+	tl_put_bytes(root, "/proc/1/environ", "HOME=/", 6);	/* no trailing NUL */
 	gb_env_probe(root, &e);
 	is_str(e.container, "container", "cri-o .containerenv: unnamed container");
 	gb_env_free(&e);
@@ -364,12 +281,12 @@ static void test_podman(void)
 	snprintf(path, sizeof path, "%s/proc/1/environ", root);
 	unlink(path);
 	mkdir(path, 0755);
-	put(root, "/run/.containerenv", "");	/* podman without --privileged: empty */
+	tl_put(root, "/run/.containerenv", "");	/* podman without --privileged: empty */
 	gb_env_probe(root, &e);
 	ok(!has_sign(&e, "environ"), "unreadable environ: no environ sign");
 	is_str(e.container, "podman", "unreadable environ: .containerenv still counts");
 	gb_env_free(&e);
-	rmtree(root);
+	tl_rmtree(root);
 }
 
 /* The reference VM's situation: a rootfs built from a docker image keeps
@@ -382,15 +299,15 @@ static void test_leftover_marker(void)
 
 	if (make_tmp(root) < 0)
 		return;
-	put(root, "/.dockerenv", "");
+	tl_put(root, "/.dockerenv", "");
 	gb_env_probe(root, &e);
 	is_str(e.container, "unknown", "lone /.dockerenv without /proc: unknown");
 	ok(has_sign(&e, "/.dockerenv exists, unconfirmed"), "lone marker reported as unconfirmed");
 	gb_env_free(&e);
 
-	put(root, "/proc/self/cgroup", "4:memory:/process_api/abc\n0::/\n");
-	put_link(root, "/proc/self/ns/pid", "pid:[4026531836]");
-	put(root, "/proc/1/comm", "process_api\n");
+	tl_put(root, "/proc/self/cgroup", "4:memory:/process_api/abc\n0::/\n");
+	tl_put_link(root, "/proc/self/ns/pid", "pid:[4026531836]");
+	tl_put(root, "/proc/1/comm", "process_api\n");
 	gb_env_probe(root, &e);
 	is_str(e.container, "none", "leftover /.dockerenv in the initial PID namespace: none");
 	ok(has_sign(&e, "initial PID namespace"), "leftover: reported, with the reason");
@@ -398,11 +315,11 @@ static void test_leftover_marker(void)
 	gb_env_free(&e);
 
 	/* the same marker with a docker cgroup path is believed */
-	put(root, "/proc/self/cgroup", "4:memory:/docker/abc\n");
+	tl_put(root, "/proc/self/cgroup", "4:memory:/docker/abc\n");
 	gb_env_probe(root, &e);
 	is_str(e.container, "docker", "marker corroborated by the cgroup path: docker");
 	gb_env_free(&e);
-	rmtree(root);
+	tl_rmtree(root);
 }
 
 static void test_runtimes(void)
@@ -414,16 +331,16 @@ static void test_runtimes(void)
 
 	if (make_tmp(root) < 0)
 		return;
-	put_bytes(root, "/proc/1/environ", k8s_env, sizeof k8s_env - 1);
-	put(root, "/proc/self/cgroup", "0::/\n");
+	tl_put_bytes(root, "/proc/1/environ", k8s_env, sizeof k8s_env - 1);
+	tl_put(root, "/proc/self/cgroup", "0::/\n");
 	gb_env_probe(root, &e);
 	is_str(e.container, "kubernetes", "KUBERNETES_SERVICE_HOST: kubernetes");
 	gb_env_free(&e);
 
-	put_bytes(root, "/proc/1/environ", "", 0);
-	put(root, "/proc/self/cgroup",
+	tl_put_bytes(root, "/proc/1/environ", "", 0);
+	tl_put(root, "/proc/self/cgroup",
 	    "0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-1.scope\n");
-	put(root, "/.dockerenv", "");
+	tl_put(root, "/.dockerenv", "");
 	gb_env_probe(root, &e);
 	is_str(e.container, "kubernetes", "kubepods beats /.dockerenv");
 	gb_env_free(&e);
@@ -431,28 +348,28 @@ static void test_runtimes(void)
 	snprintf(path, sizeof path, "%s/.dockerenv", root);
 	unlink(path);
 
-	put(root, "/proc/self/cgroup", "0::/system.slice/docker.service\n");
-	put_link(root, "/proc/self/ns/pid", "pid:[4026531836]");
-	put(root, "/proc/1/comm", "systemd\n");
+	tl_put(root, "/proc/self/cgroup", "0::/system.slice/docker.service\n");
+	tl_put_link(root, "/proc/self/ns/pid", "pid:[4026531836]");
+	tl_put(root, "/proc/1/comm", "systemd\n");
 	gb_env_probe(root, &e);
 	is_str(e.container, "none", "docker.service (the daemon's group) is no container");
 	gb_env_free(&e);
 
-	put(root, "/proc/self/cgroup", "0::/machine.slice/systemd-nspawn@deb.service/payload\n");
-	put_bytes(root, "/proc/1/environ", nspawn_env, sizeof nspawn_env);
-	put_link(root, "/proc/self/ns/pid", "pid:[4026532000]");
+	tl_put(root, "/proc/self/cgroup", "0::/machine.slice/systemd-nspawn@deb.service/payload\n");
+	tl_put_bytes(root, "/proc/1/environ", nspawn_env, sizeof nspawn_env);
+	tl_put_link(root, "/proc/self/ns/pid", "pid:[4026532000]");
 	gb_env_probe(root, &e);
 	is_str(e.container, "systemd-nspawn", "container=systemd-nspawn");
 	ok(has_sign(&e, "cgroup path /machine.slice/"), "machine.slice sign");
 	ok(!has_sign(&e, "PID 1 is"), "systemd as PID 1 is an init");
 	gb_env_free(&e);
 
-	put(root, "/proc/self/cgroup", "0::/lxc.payload.c1\n");
-	put_bytes(root, "/proc/1/environ", "container=lxc", 13);
+	tl_put(root, "/proc/self/cgroup", "0::/lxc.payload.c1\n");
+	tl_put_bytes(root, "/proc/1/environ", "container=lxc", 13);
 	gb_env_probe(root, &e);
 	is_str(e.container, "lxc", "container=lxc, lxc.payload");
 	gb_env_free(&e);
-	rmtree(root);
+	tl_rmtree(root);
 }
 
 static void test_odd_files(void)
@@ -462,17 +379,17 @@ static void test_odd_files(void)
 
 	if (make_tmp(root) < 0)
 		return;
-	put(root, "/sys/kernel/mm/transparent_hugepage/enabled", "madvise\n");
-	put(root, "/sys/kernel/mm/transparent_hugepage/defrag", "[]\n");
-	put(root, "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "-3\n");
-	put(root, "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "99999999999\n");
-	put(root, "/proc/self/status", "Seccomp:\tx\nSeccomp_filters:\t\nNoNewPrivs:\t-1\n");
-	put(root, "/proc/meminfo", "MemFree: 5 kB\n");
-	put(root, "/sys/class/dmi/id/sys_vendor", "");
+	tl_put(root, "/sys/kernel/mm/transparent_hugepage/enabled", "madvise\n");
+	tl_put(root, "/sys/kernel/mm/transparent_hugepage/defrag", "[]\n");
+	tl_put(root, "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "-3\n");
+	tl_put(root, "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "99999999999\n");
+	tl_put(root, "/proc/self/status", "Seccomp:\tx\nSeccomp_filters:\t\nNoNewPrivs:\t-1\n");
+	tl_put(root, "/proc/meminfo", "MemFree: 5 kB\n");
+	tl_put(root, "/sys/class/dmi/id/sys_vendor", "");
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/sys/devices/system/cpu/vulnerabilities/sub", root);
-	mkdirs(dir);
-	put(root, "/proc/version", "Linux version 6.1.0 #1 SMP\n");
+	tl_mkdirs(dir);
+	tl_put(root, "/proc/version", "Linux version 6.1.0 #1 SMP\n");
 	gb_env_probe(root, &e);
 	is_str(e.thp_enabled, "unknown", "THP without brackets is unknown");
 	is_str(e.thp_defrag, "unknown", "THP empty brackets is unknown");
@@ -491,7 +408,7 @@ static void test_odd_files(void)
 	ok(strlen(tiny) < 10 && tiny[10] == 'x' && tiny[11] == 'x',
 	   "summary respects a tiny buffer: '%s'", tiny);
 	gb_env_free(&e);
-	rmtree(root);
+	tl_rmtree(root);
 }
 
 static void test_real(void)
@@ -530,8 +447,8 @@ int main(void)
 	struct stat st;
 	char probe[PATH_MAX];
 
-	snprintf(probe, sizeof probe, "%s/env-host/README", fixtures());
-	if (!ok(stat(probe, &st) == 0, "fixtures found at %s", fixtures()))
+	snprintf(probe, sizeof probe, "%s/env-host/README", tl_fixtures());
+	if (!ok(stat(probe, &st) == 0, "fixtures found at %s", tl_fixtures()))
 		printf("# run from the repository root or set GB_FIXTURES\n");
 
 	test_hv_names();

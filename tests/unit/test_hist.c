@@ -8,29 +8,12 @@
 
 #include "hist.h"
 #include "tap.h"
-
-/* splitmix64: a fixed-seed generator so every run sees the same data. */
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* uniform in [0, 1) */
-static double rng_unit(void)
-{
-	return (double)(rng_next() >> 11) * 0x1p-53;
-}
+#include "testlib.h"
 
 /* log-uniform integer nanoseconds over 10 ns .. 10 s */
 static uint64_t rng_latency(void)
 {
-	return (uint64_t)llround(exp(log(10.0) + rng_unit() * log(1e9)));
+	return (uint64_t)llround(exp(log(10.0) + tl_rng_unit() * log(1e9)));
 }
 
 static int cmp_u64(const void *pa, const void *pb)
@@ -87,7 +70,7 @@ static void test_geometry(void)
 
 	/* Random values of every magnitude fall inside their bucket. */
 	for (int k = 0; k < 1000000; k++) {
-		uint64_t v = rng_next() >> (rng_next() % 64);
+		uint64_t v = tl_rng() >> (tl_rng() % 64);
 		unsigned i = gb_hist_index(v);
 
 		gb_hist_bucket_range(i, &lo, &hi);

@@ -7,26 +7,9 @@
 
 #include "stats.h"
 #include "tap.h"
+#include "testlib.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-/* splitmix64: a fixed-seed generator so every run sees the same data. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* uniform in [0, 1) */
-static double rng_unit(void)
-{
-	return (double)(rng_next() >> 11) * 0x1p-53;
-}
 
 static int cmp_double(const void *pa, const void *pb)
 {
@@ -194,7 +177,7 @@ static void test_outliers(void)
 
 	/* Bell-shaped data (sum of 4 uniforms: within 3.46 sigma by construction). */
 	for (size_t i = 0; i < N_OF(y); i++)
-		y[i] = 50 + 10 * (rng_unit() + rng_unit() + rng_unit() + rng_unit() - 2);
+		y[i] = 50 + 10 * (tl_rng_unit() + tl_rng_unit() + tl_rng_unit() + tl_rng_unit() - 2);
 	gb_stats_compute(y, N_OF(y), &s);
 	is_int((long long)s.outliers, 0, "outliers: none in normal-ish data");
 	y[7] = 150;
@@ -242,7 +225,7 @@ static void test_not_modified(void)
 	gb_stats s;
 
 	for (size_t i = 0; i < N_OF(x); i++)
-		x[i] = rng_unit() * 1000;
+		x[i] = tl_rng_unit() * 1000;
 	memcpy(copy, x, sizeof(x));
 	gb_stats_compute(x, N_OF(x), &s);
 	ok(memcmp(x, copy, sizeof(x)) == 0, "gb_stats_compute leaves its input alone");
@@ -269,11 +252,11 @@ static void test_median_selection(void)
 
 	/* Many small random vectors with ties, against a full sort. */
 	for (int trial = 0; trial < 3000; trial++) {
-		size_t m = 1 + rng_next() % 40;
+		size_t m = 1 + tl_rng() % 40;
 		double v[40];
 
 		for (size_t i = 0; i < m; i++)
-			v[i] = (double)(rng_next() % (1 + trial % 10));
+			v[i] = (double)(tl_rng() % (1 + trial % 10));
 		if (gb_median(v, m) != ref_median(v, m))
 			bad++;
 	}
@@ -283,7 +266,7 @@ static void test_median_selection(void)
 	for (size_t i = 0; i < n; i++)
 		a[i] = (double)i;
 	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = rng_next() % (i + 1);
+		size_t j = tl_rng() % (i + 1);
 		double t = a[i];
 
 		a[i] = a[j];
