@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 /* Explain a failed io_uring_setup/enter (err = errno) in one phrase,
- * e.g. "refused by a seccomp filter (EPERM; Docker >= 25 default profile)". */
+ * e.g. "io_uring refused by a seccomp filter (EPERM; e.g. Docker >= 25 ...)". */
 void gb_uring_refusal(int err, char *buf, size_t size);
 
 #endif

@@ -45,7 +45,7 @@ static int setup_uring(sc_ctx *c)
 		char why[200];
 		free(ring);
 		gb_uring_refusal(-rc, why, sizeof why);
-		return sc_unavailable(c, -rc, "io_uring %s", why);
+		return sc_unavailable(c, -rc, "%s", why);
 	}
 	c->priv = ring;
 	return 0;

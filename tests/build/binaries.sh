@@ -14,7 +14,9 @@ done
 grep -rn --include=Makefile --include='*.mk' --include='*.c' --include='*.h' -e '-march=native' \
 	Makefile common */ >/dev/null 2>&1
 ok $((!$?)) "no -march=native in the build or the sources"
-make -s -n all | grep -q -e '-march=' ; ok $((!$?)) "no -march= on any compile line"
+cmds=$(make -s -n -B all)
+echo "$cmds" | grep -q -e ' -c ' ; ok $? "dry run shows the compile lines"
+echo "$cmds" | grep -q -e '-march=' ; ok $((!$?)) "no -march= on any compile line"
 
 out=$(make -s run LABEL=gbtest 2>&1)
 ok $? "make run succeeds"
