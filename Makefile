@@ -79,7 +79,7 @@ define bench_rule
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $(1)/*.c))
 $(BUILD)/main-$(1).o: common/main.c | $(NEED_DEPS)
 	@mkdir -p $$(dir $$@)
-	$(Q)$$(CC) $$(CFLAGS) -DGB_MAIN=$(1)_main -c $$< -o $$@
+	$(Q)$$(CC) $$(CFLAGS) -MMD -MP -DGB_MAIN=$(1)_main -c $$< -o $$@
 bin/gb-$(1): $$($(1)_OBJ) $(BUILD)/main-$(1).o $(LIBGB) $(BUILD)/common/udev_stub.o
 	@mkdir -p bin
 	@$(if $(Q),echo "  LINK    $$@")
@@ -100,11 +100,11 @@ TEST_LIBS := -ljansson -luring
 $(BUILD)/tests/%: tests/unit/%.c $(LIBGB) $(BUILD)/common/udev_stub.o | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBGB) $(TEST_LIBS) $(COMMON_LIBS) 2>$@.log || { cat $@.log; exit 1; }
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $(LIBGB) $(TEST_LIBS) $(COMMON_LIBS) 2>$@.log || { cat $@.log; exit 1; }
 
 $(BUILD)/tests/%: tests/tools/%.c | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -ljansson
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< -ljansson
 
 test: all $(TEST_BIN) $(TOOL_BIN) | $(NEED_DEPS)
 	$(Q)scripts/test-deps.sh

@@ -304,9 +304,8 @@ static int is_dir(const char *root, const char *path)
 	char full[PATH_MAX];
 	struct stat st;
 
-	if ((size_t)snprintf(full, sizeof full, "%s%s", root ? root : "", path) >= sizeof full)
-		return 0;
-	return stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+	return gb_root_path(root, path, full, sizeof full) == 0 && stat(full, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
 /* Without mountinfo (no /proc), guess the layouts systemd and others use. */
@@ -352,33 +351,65 @@ static void find_mounts(const char *root, struct mounts *m)
 	free(text);
 }
 
-/* Our group per controller from /proc/self/cgroup; "" where unknown. */
+int gb_cgroup_groups_read(const char *root, gb_cgroup_groups *out)
+{
+	size_t cap = 0;
+
+	memset(out, 0, sizeof *out);
+	out->text = gb_read_all(root, "/proc/self/cgroup", NULL);
+	if (!out->text)
+		return -1;
+	char *save = NULL;
+	for (char *line = strtok_r(out->text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c1 = *c2 = 0;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = gb_xrealloc(out->v, cap * sizeof *out->v);
+		}
+		out->v[out->n].hier = line;
+		out->v[out->n].controllers = c1 + 1;
+		out->v[out->n].path = c2 + 1;
+		out->n++;
+	}
+	return 0;
+}
+
+void gb_cgroup_groups_free(gb_cgroup_groups *g)
+{
+	free(g->v);
+	free(g->text);
+	memset(g, 0, sizeof *g);
+}
+
+/* Our group per controller; "" where unknown. */
 static void find_groups(const char *root, char v1[NCTL][PATH_MAX], char *v2)
 {
-	char *text = gb_read_all(root, "/proc/self/cgroup", NULL);
+	gb_cgroup_groups g;
 
 	for (int c = 0; c < NCTL; c++)
 		v1[c][0] = 0;
 	v2[0] = 0;
-	if (!text)
+	if (gb_cgroup_groups_read(root, &g) < 0)
 		return;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2 || c2[1] != '/')
+	for (size_t i = 0; i < g.n; i++) {
+		const struct gb_cgroup_group *x = &g.v[i];
+		/* a relative path cannot be mapped below a mount point */
+		if (x->path[0] != '/')
 			continue;
-		*c1 = *c2 = 0;
-		const char *ctls = c1 + 1, *path = c2 + 1;
-		if (!strcmp(line, "0") && !*ctls) {
-			gb_strlcpy(v2, path, PATH_MAX);
+		if (!strcmp(x->hier, "0") && !*x->controllers) {
+			gb_strlcpy(v2, x->path, PATH_MAX);
 			continue;
 		}
 		for (int c = 0; c < NCTL; c++)
-			if (!v1[c][0] && has_word(ctls, ctl_name[c]))
-				gb_strlcpy(v1[c], path, PATH_MAX);
+			if (!v1[c][0] && has_word(x->controllers, ctl_name[c]))
+				gb_strlcpy(v1[c], x->path, PATH_MAX);
 	}
-	free(text);
+	gb_cgroup_groups_free(&g);
 }
 
 /* A path that climbs ("..") could leave the hierarchy: never follow it. */

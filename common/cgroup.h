@@ -7,6 +7,7 @@
 #ifndef GB_CGROUP_H
 #define GB_CGROUP_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sched.h>
 
@@ -34,6 +35,24 @@ void gb_cgroup_probe(const char *root, gb_cgroup *out);
 
 /* The real system's, probed once and cached. */
 const gb_cgroup *gb_cgroup_get(void);
+
+/* The process's groups: one entry per line of /proc/self/cgroup,
+ * "hierarchy-id:controllers:path". */
+typedef struct gb_cgroup_groups {
+	size_t n;
+	struct gb_cgroup_group {
+		const char *hier;	/* "0" is v2's unified hierarchy */
+		const char *controllers;	/* "cpu,cpuacct"; "" on v2 */
+		const char *path;	/* as written, e.g. "/docker/<id>" */
+	} *v;
+	char *text;		/* owns the strings above */
+} gb_cgroup_groups;
+
+/* Read them under 'root'.  Lines without two colons are skipped; the
+ * path is everything after the second one.  Returns 0 (n may be 0), or -1
+ * when the file cannot be read.  Free with gb_cgroup_groups_free. */
+int gb_cgroup_groups_read(const char *root, gb_cgroup_groups *out);
+void gb_cgroup_groups_free(gb_cgroup_groups *g);
 
 /* Parsers, exposed for unit tests.  Each returns 0 when the text gives a
  * limit, 1 when it says "no limit" (max, -1, huge), -1 on junk/empty. */

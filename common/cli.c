@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "topo.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ common -- */
@@ -30,7 +31,7 @@ static int check_cpulist(const char *v, char *msg, unsigned len)
 {
 	cpu_set_t set;
 	if (gb_parse_cpulist(v, &set) < 0 || CPU_COUNT(&set) == 0) {
-		snprintf(msg, len, "a CPU list such as 0-3,6");
+		snprintf(msg, len, "a CPU list such as 0-3,6, CPU numbers below %d", CPU_SETSIZE);
 		return -1;
 	}
 	return 0;
@@ -68,7 +69,7 @@ static void add_common(gb_cli *cli, unsigned groups)
 		{ "threads", 't', GB_OPT_INT, C(threads), NULL, 1, 4096, NULL, "N",
 		  "threads (default: the effective CPUs: affinity, cpuset, quota)", NULL },
 		{ "cpus", 0, GB_OPT_STRING, C(cpus), NULL, 0, 0, NULL, "LIST",
-		  "run on these CPUs only, e.g. 0-3,6", check_cpulist },
+		  "use these CPUs only, e.g. 0-3,6 (default: the effective set)", check_cpulist },
 		{ "size", 0, GB_OPT_SIZE, C(size), NULL, 4096, 0x1p62, NULL, "SIZE",
 		  "working-set size, e.g. 512M, 4G (default: sized to the machine)", NULL },
 		{ "pages", 0, GB_OPT_CHOICE, C(pages), "auto", 0, 0, "auto|4k|thp|2m|1g", "MODE",
@@ -91,7 +92,7 @@ static void add_common(gb_cli *cli, unsigned groups)
 		  "print this help and exit", NULL },
 	};
 	static const unsigned group_of[] = {
-		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_THREADS,
+		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_CPUS,
 		GB_C_MEM, GB_C_MEM, GB_C_MEM, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 		GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 	};
@@ -115,7 +116,7 @@ static void add_common(gb_cli *cli, unsigned groups)
 /* Split "12.5G" into a number and a suffix multiplier from 'units'. */
 struct unit {
 	const char *name;
-	double mult;
+	double mult;	/* value = number * mult, or number / -mult when mult < 0 */
 };
 
 static int parse_with_units(const char *s, const struct unit *units, double *out)
@@ -135,7 +136,8 @@ static int parse_with_units(const char *s, const struct unit *units, double *out
 	}
 	for (const struct unit *u = units; u->name; u++)
 		if (strcmp(end, u->name) == 0) {
-			*out = v * u->mult;
+			/* dividing keeps 5ms exactly 0.005 (5 * 1e-3 is not) */
+			*out = u->mult < 0 ? v / -u->mult : v * u->mult;
 			return 0;
 		}
 	return -1;
@@ -161,7 +163,7 @@ int gb_parse_size(const char *s, uint64_t *out)
 int gb_parse_duration(const char *s, double *seconds)
 {
 	static const struct unit units[] = {
-		{ "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
+		{ "ns", -1e9 }, { "us", -1e6 }, { "ms", -1e3 }, { "s", 1 },
 		{ "m", 60 }, { "min", 60 }, { "h", 3600 }, { NULL, 0 },
 	};
 	return parse_with_units(s, units, seconds);
@@ -216,7 +218,8 @@ static void range_text(const gb_opt *o, char *buf, size_t len)
 /* Parse one value into o->dest; on error print the message and return -1. */
 static int set_value(const gb_cli *cli, const gb_opt *o, const char *val, const char *given)
 {
-	char what[200] = "", msg[160] = "";
+	/* long enough for every choice of the longest list (--only) */
+	char what[2048] = "", msg[1536] = "";
 	int bad = 0;
 	double num = 0;
 
@@ -310,7 +313,7 @@ static int set_value(const gb_cli *cli, const gb_opt *o, const char *val, const 
 		snprintf(what, sizeof what, "%s", msg);
 	}
 	if (bad) {
-		gb_err("%s: invalid value '%s' for %s (allowed: %s)", cli->spec->prog, val, given, what);
+		gb_err("invalid value '%s' for %s (allowed: %s)", val, given, what);
 		return -1;
 	}
 	return 0;
@@ -357,8 +360,19 @@ static int distance(const char *a, size_t la, const char *b)
 	return d[la][lb];
 }
 
+/* Long names of every common option, for "does not apply" messages. */
+static const char *const common_names[] = {
+	"repeat", "warmup", "time-limit", "quick", "min-time", "threads", "cpus", "size", "pages",
+	"numa", NULL,
+};
+
 static int unknown_option(const gb_cli *cli, const char *arg, const char *name, size_t len)
 {
+	for (int i = 0; common_names[i]; i++)
+		if (strlen(common_names[i]) == len && strncmp(common_names[i], name, len) == 0) {
+			gb_err("option '%s' does not apply to %s (see --help)", arg, cli->spec->prog);
+			return GB_EXIT_USAGE;
+		}
 	const char *best = NULL;
 	int bestd = 3;
 	for (int i = 0; i < cli->nall; i++) {
@@ -369,15 +383,15 @@ static int unknown_option(const gb_cli *cli, const char *arg, const char *name, 
 		}
 	}
 	if (best)
-		gb_err("%s: unknown option '%s' (did you mean --%s? see --help)", cli->spec->prog, arg, best);
+		gb_err("unknown option '%s' (did you mean --%s? see --help)", arg, best);
 	else
-		gb_err("%s: unknown option '%s' (see --help)", cli->spec->prog, arg);
+		gb_err("unknown option '%s' (see --help)", arg);
 	return GB_EXIT_USAGE;
 }
 
 static int missing_value(const gb_cli *cli, const char *given, const gb_opt *o)
 {
-	gb_err("%s: option %s needs a value (%s)", cli->spec->prog, given, o->metavar ? o->metavar : "VALUE");
+	gb_err("option %s needs a value (%s)", given, o->metavar ? o->metavar : "VALUE");
 	return GB_EXIT_USAGE;
 }
 
@@ -386,10 +400,9 @@ static int add_positional(gb_cli *cli, char *arg)
 	int max = cli->spec->max_positional;
 	if (max >= 0 && cli->npos >= max) {
 		if (max == 0)
-			gb_err("%s: unexpected argument '%s' (this program takes options only; see --help)",
-			       cli->spec->prog, arg);
+			gb_err("unexpected argument '%s' (this program takes options only; see --help)", arg);
 		else
-			gb_err("%s: too many arguments at '%s' (see --help)", cli->spec->prog, arg);
+			gb_err("too many arguments at '%s' (see --help)", arg);
 		return GB_EXIT_USAGE;
 	}
 	cli->pos[cli->npos++] = arg;
@@ -401,7 +414,7 @@ static int add_positional(gb_cli *cli, char *arg)
 static int check_output(const gb_cli *cli)
 {
 	const char *path = cli->c.output;
-	if (!path)
+	if (!path || strcmp(path, "-") == 0)	/* "-": the document goes to stdout */
 		return 0;
 	char dir[4096];
 	gb_strlcpy(dir, path, sizeof dir);
@@ -414,11 +427,11 @@ static int check_output(const gb_cli *cli)
 		strcpy(dir, ".");
 	struct stat st;
 	if (path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-		gb_err("%s: -o %s: is a directory; give a file name", cli->spec->prog, path);
+		gb_err("-o %s: is a directory; give a file name", path);
 		return GB_EXIT_USAGE;
 	}
 	if (access(dir, W_OK) != 0) {
-		gb_err("%s: -o %s: cannot write in %s: %s", cli->spec->prog, path, dir, strerror(errno));
+		gb_err("-o %s: cannot write in %s: %s", path, dir, strerror(errno));
 		return GB_EXIT_USAGE;
 	}
 	return 0;
@@ -469,7 +482,7 @@ int gb_cli_parse(gb_cli *cli, const gb_cli_spec *spec, int argc, char **argv)
 			const char *val = NULL;
 			if (o->type == GB_OPT_FLAG) {
 				if (eq) {
-					gb_err("%s: option %s takes no value", spec->prog, given);
+					gb_err("option %s takes no value", given);
 					return GB_EXIT_USAGE;
 				}
 			} else if (eq) {
@@ -525,6 +538,28 @@ int gb_cli_isset(const gb_cli *cli, const char *name)
 {
 	int k = find_long(cli, name, strlen(name));
 	return k >= 0 && cli->set[k];
+}
+
+int gb_cli_cpus(const gb_cli *cli, cpu_set_t *set, char *err, unsigned errlen)
+{
+	const gb_effective *eff = gb_effective_get();
+	if (!cli->c.cpus) {
+		*set = eff->cpus;
+		return 0;
+	}
+	cpu_set_t want, outside;
+	gb_parse_cpulist(cli->c.cpus, &want);	/* validated by check_cpulist */
+	CPU_AND(set, &want, &eff->cpus);
+	CPU_XOR(&outside, &want, set);
+	if (CPU_COUNT(&outside)) {
+		char bad[256], have[256];
+		gb_format_cpulist(&outside, bad, sizeof bad);
+		gb_format_cpulist(&eff->cpus, have, sizeof have);
+		snprintf(err, errlen, "--cpus %s: CPU %s not available here (effective CPUs: %s)", cli->c.cpus,
+			 bad, have);
+		return GB_EXIT_ENV;
+	}
+	return 0;
 }
 
 /* -------------------------------------------------------------- help -- */

@@ -7,6 +7,7 @@
 #ifndef GB_CLI_H
 #define GB_CLI_H
 
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -42,8 +43,9 @@ enum {
 	GB_C_OUTPUT = 1u << 0,	/* --label --format -o -q -v --version -h: always on */
 	GB_C_RUN = 1u << 1,	/* -r/--repeat --warmup --time-limit --quick */
 	GB_C_BATCH = 1u << 2,	/* --min-time (batch timing of short operations) */
-	GB_C_THREADS = 1u << 3,	/* -t/--threads --cpus */
-	GB_C_MEM = 1u << 4,	/* --size --pages --numa */
+	GB_C_THREADS = 1u << 3,	/* -t/--threads */
+	GB_C_CPUS = 1u << 4,	/* --cpus */
+	GB_C_MEM = 1u << 5,	/* --size --pages --numa */
 };
 
 typedef struct gb_common {
@@ -100,6 +102,14 @@ int gb_cli_isset(const gb_cli *cli, const char *name);
 /* Parsers shared with benchmarks; 0 ok, -1 bad. */
 int gb_parse_size(const char *s, uint64_t *out);
 int gb_parse_duration(const char *s, double *seconds);
+
+/*
+ * The CPUs to run on: --cpus when given (every CPU of it must be in the
+ * effective set: affinity mask and cgroup cpuset), else the effective set.
+ * Returns 0, or GB_EXIT_ENV with a message in err naming the CPUs that
+ * are not available here.
+ */
+int gb_cli_cpus(const gb_cli *cli, cpu_set_t *set, char *err, unsigned errlen);
 
 void gb_cli_help(const gb_cli *cli, FILE *f);
 void gb_cli_free(gb_cli *cli);

@@ -16,13 +16,13 @@ static void measure_clock(void)
 	/* Smallest visible step: read until the value changes, many times. */
 	uint64_t tick = UINT64_MAX;
 	for (int i = 0; i < 200; i++) {
-		uint64_t a = gb_now_ns(), b;
-		while ((b = gb_now_ns()) == a)
-			;
-		if (b - a < tick)
+		uint64_t a = gb_now_ns(), b = a;
+		for (long spin = 0; b == a && spin < 10000000; spin++)
+			b = gb_now_ns();
+		if (b != a && b - a < tick)
 			tick = b - a;
 	}
-	info.tick_ns = (double)tick;
+	info.tick_ns = tick == UINT64_MAX ? 0 : (double)tick;	/* 0: the clock never moved */
 
 	/* Cost of one read: the best of a few batches of back-to-back reads
 	 * (the best, because an interrupt only ever adds time). */
@@ -50,14 +50,15 @@ const gb_clockinfo *gb_clock_info(void)
 /*
  * Find an iteration count whose run lasts at least min_time: grow by x10
  * while far too short (a first call may also be slow: cold caches, page
- * faults), then scale straight to the target with 10% headroom.
+ * faults; a coarse clock may say 0), then scale straight to the target
+ * with 10% headroom.
  */
 static uint64_t calibrate(gb_loop_fn fn, void *ctx, const gb_batch *cfg, int *failed)
 {
 	uint64_t iters = 1, target = cfg->min_time_ns ? cfg->min_time_ns : 1;
 	for (int guard = 0; guard < 64; guard++) {
 		uint64_t t = fn(ctx, iters);
-		if (!t) {
+		if (t == GB_LOOP_FAIL) {
 			*failed = 1;
 			return iters;
 		}
@@ -77,6 +78,11 @@ static uint64_t calibrate(gb_loop_fn fn, void *ctx, const gb_batch *cfg, int *fa
 	return iters;
 }
 
+static int past(const gb_batch *cfg, uint64_t start)
+{
+	return cfg->time_limit_ns && gb_now_ns() - start > cfg->time_limit_ns;
+}
+
 void gb_batch_run(gb_loop_fn fn, void *ctx, const gb_batch *cfg, double *out,
 		  gb_batch_result *res)
 {
@@ -86,18 +92,19 @@ void gb_batch_run(gb_loop_fn fn, void *ctx, const gb_batch *cfg, double *out,
 	if (res->failed)
 		return;
 
-	for (int i = 0; i < cfg->warmup; i++)
-		if (!fn(ctx, res->iters)) {
+	/* the time limit cuts the warm-up too, but one sample is always kept */
+	for (int i = 0; i < cfg->warmup && !past(cfg, start); i++)
+		if (fn(ctx, res->iters) == GB_LOOP_FAIL) {
 			res->failed = 1;
 			return;
 		}
 	for (int i = 0; i < cfg->repeat; i++) {
-		if (i > 0 && cfg->time_limit_ns && gb_now_ns() - start > cfg->time_limit_ns) {
+		if (i > 0 && past(cfg, start)) {
 			res->truncated = 1;
 			break;
 		}
 		uint64_t t = fn(ctx, res->iters);
-		if (!t) {
+		if (t == GB_LOOP_FAIL) {
 			res->failed = 1;
 			return;
 		}

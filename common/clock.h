@@ -11,7 +11,7 @@
 
 static inline uint64_t gb_now_ns(void)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 };	/* CLOCK_MONOTONIC cannot fail on Linux >= 2.6 */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
@@ -30,22 +30,25 @@ const gb_clockinfo *gb_clock_info(void);
  * nanoseconds of just those operations.  The loop lives inside the
  * benchmark's function, so the harness adds no call per operation; set-up
  * (e.g. mapping fresh pages for a page-fault test) stays outside the timed
- * part.  Return 0 to signal failure (errno-style detail via ctx).
+ * part.  Return GB_LOOP_FAIL when the operation gave a wrong result (the
+ * detail goes through ctx).  0 is a valid time: one fast operation on a
+ * coarse clock (Hyper-V's 100 ns TSC page, jiffies) measures 0.
  */
 typedef uint64_t (*gb_loop_fn)(void *ctx, uint64_t iters);
+#define GB_LOOP_FAIL UINT64_MAX
 
 typedef struct gb_batch {
 	uint64_t min_time_ns;	/* one sample lasts at least this long */
 	int repeat;		/* samples kept */
 	int warmup;		/* samples run first and discarded */
 	uint64_t max_iters;	/* cap on iterations per sample (0 = none) */
-	uint64_t time_limit_ns;	/* stop adding samples past this (0 = none); >= 1 sample is kept */
+	uint64_t time_limit_ns;	/* stop warm-up and samples past this (0 = none); >= 1 sample is kept */
 } gb_batch;
 
 typedef struct gb_batch_result {
 	uint64_t iters;		/* iterations per sample after calibration */
 	int n;			/* samples stored */
-	int failed;		/* the loop returned 0 */
+	int failed;		/* the loop returned GB_LOOP_FAIL */
 	int truncated;		/* time limit cut the repeats short */
 } gb_batch_result;
 

@@ -2,8 +2,9 @@
  *
  * Each CPUID in a guest traps to the hypervisor (~10 us here), so every
  * leaf is read exactly once, under pthread_once, and the rest of the suite
- * only ever looks at the cached struct.  This is the only file that may
- * execute CPUID (gb_cpuid_raw in cpuid.h is for gb-syscall's measurement). */
+ * only ever looks at the cached struct.  Elsewhere CPUID runs only in
+ * gb-syscall's measurement and in topo.c's one-time cache-leaf fallback
+ * (see gb_cpuid_raw in cpuid.h). */
 #include "cpuid.h"
 #include "util.h"
 
@@ -270,12 +271,14 @@ static void isa_init(void)
 
 	cpuid(0, 0, r);
 	uint32_t max = r[0];
+	isa.max_leaf = max;
 	/* leaf 0 orders the vendor string EBX, EDX, ECX */
 	regs_text(isa.vendor, r[1], r[3], r[2]);
 
 	read_leaf1(max, &osxsave);
 	read_leaf7(max);
 	uint32_t ext_max = read_extended();
+	isa.max_ext_leaf = ext_max;
 	read_brand(ext_max);
 	apply_os_support(osxsave);
 	read_hypervisor();

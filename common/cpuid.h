@@ -28,6 +28,8 @@ typedef struct gb_isa {
 		 erms:1, fsrm:1, rdtscp:1, invariant_tsc:1, hypervisor:1,
 		 clflushopt:1, movdiri:1;
 	uint64_t xcr0;		/* 0 when OSXSAVE is off */
+	unsigned max_leaf;	/* highest basic leaf (leaf 0 EAX) */
+	unsigned max_ext_leaf;	/* highest extended leaf, 0 if none */
 	char hv_vendor[13];	/* leaf 0x40000000 signature, "" if none */
 	unsigned hv_max_leaf;
 	uint64_t tsc_hz;	/* from leaf 0x15/0x16 or hypervisor leaf 0x40000010, 0 if unknown */
@@ -44,7 +46,10 @@ const char *gb_isa_name(gb_isa_level l);	/* "baseline", "avx2", "avx512" */
 /* Comma-separated flag list for the fingerprint, e.g. "sse2,...,avx512f". */
 void gb_isa_flags(const gb_isa *isa, char *buf, unsigned size);
 
-/* Raw CPUID, uncached: for gb-syscall's VM-exit measurement only. */
+/* Raw CPUID, uncached.  Besides cpuid.c, only two callers: gb-syscall's
+ * VM-exit measurement, and topo.c's cache-leaf walk (leaves 4, 0xB,
+ * 0x8000001D, 0x80000005/6), which runs once and only when hwloc finds no
+ * caches; it takes the vendor and the leaf limits from gb_isa_get(). */
 static inline void gb_cpuid_raw(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	__asm__ __volatile__("cpuid"

@@ -246,25 +246,21 @@ static int runtime_of_cgroup_path(const char *p)
 
 static void probe_cgroup_paths(const char *root, gb_env *e, struct cprobe *c)
 {
-	char *text = gb_read_all(root, "/proc/self/cgroup", NULL);
+	gb_cgroup_groups g;
 	int noted[NRT] = { 0 };
 
-	if (!text)
+	if (gb_cgroup_groups_read(root, &g) < 0)
 		return;
 	c->informed = 1;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *path = strchr(line, ':');
-		path = path ? strchr(path + 1, ':') : NULL;
-		if (!path)
-			continue;
-		int rt = runtime_of_cgroup_path(++path);
+	for (size_t i = 0; i < g.n; i++) {
+		const char *path = g.v[i].path;
+		int rt = runtime_of_cgroup_path(path);
 		if (rt < 0 || noted[rt])
 			continue;
 		noted[rt] = c->seen[rt] = 1;
 		gb_strlist_addf(&e->container_signs, "cgroup path %s", path);
 	}
-	free(text);
+	gb_cgroup_groups_free(&g);
 }
 
 /*
@@ -279,7 +275,7 @@ static void probe_pidns(const char *root, gb_env *e, struct cprobe *c)
 	unsigned long ino;
 
 	c->init_pidns = -1;
-	if ((size_t)snprintf(path, sizeof path, "%s/proc/self/ns/pid", root ? root : "") >= sizeof path)
+	if (gb_root_path(root, "/proc/self/ns/pid", path, sizeof path) < 0)
 		return;
 	ssize_t n = readlink(path, link, sizeof link - 1);
 	if (n <= 0)
@@ -487,7 +483,7 @@ static void probe_mitigations(const char *root, gb_env *e)
 	size_t n = 0, cap = 0;
 
 	gb_strlcpy(e->mitigations, "unknown", sizeof e->mitigations);
-	if ((size_t)snprintf(dirpath, sizeof dirpath, "%s%s", root ? root : "", VULN_DIR) >= sizeof dirpath)
+	if (gb_root_path(root, VULN_DIR, dirpath, sizeof dirpath) < 0)
 		return;
 	DIR *d = opendir(dirpath);
 	if (!d)
@@ -537,16 +533,13 @@ static void probe_kernel(const char *root, gb_env *e)
 
 static uint64_t mem_total(const char *root)
 {
-	char buf[8192];
-	unsigned long long kb;
+	uint64_t bytes = gb_meminfo(root, "MemTotal");
 	struct sysinfo si;
 
-	if (gb_read_text(root, "/proc/meminfo", buf, sizeof buf) > 0) {
-		const char *p = strstr(buf, "MemTotal:");
-		if (p && sscanf(p + 9, "%llu", &kb) == 1 && kb)
-			return (uint64_t)kb * 1024;
-		return 0;	/* a /proc that says nothing useful: unknown */
-	}
+	/* sysinfo stands in for a missing /proc only: a /proc that says
+	 * nothing useful leaves the total unknown */
+	if (bytes || gb_path_exists(root, "/proc/meminfo"))
+		return bytes;
 	if (real_root(root) && sysinfo(&si) == 0)
 		return (uint64_t)si.totalram * si.mem_unit;
 	return 0;
@@ -623,19 +616,6 @@ static void part(struct line *l, const char *fmt, ...)
 	l->len = n > 0 && (size_t)n < l->size - l->len ? l->len + (size_t)n : l->size - 1;
 }
 
-static void human_bytes(uint64_t b, char *buf, size_t size)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)b;
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
-}
-
 static void summary_virt(struct line *l, const gb_env *e)
 {
 	if (!strcmp(e->hypervisor, "none"))
@@ -663,12 +643,12 @@ static void summary_limits(struct line *l, const gb_env *e)
 	if (e->cgroup.cpu_quota > 0)
 		part(l, "CPU quota %.2g", e->cgroup.cpu_quota);
 	if (e->cgroup.mem_max) {
-		human_bytes(e->cgroup.mem_max, b, sizeof b);
+		gb_fmt_bytes(b, sizeof b, e->cgroup.mem_max);
 		part(l, "memory limit %s", b);
 	}
 	int cpus = e->eff ? e->eff->ncpus : e->online_cpus;
 	if (e->mem_total)
-		human_bytes(e->mem_total, b, sizeof b);
+		gb_fmt_bytes(b, sizeof b, e->mem_total);
 	else
 		gb_strlcpy(b, "memory unknown", sizeof b);
 	if (cpus > 0)

@@ -22,10 +22,49 @@ static void indent(gb_json *j)
 		fputs("  ", j->f);
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 if there is none.
+ */
+static int utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	int n;
+	unsigned char lo = 0x80, hi = 0xbf;	/* allowed range of the 2nd byte */
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (int i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* Strings come from the system (cgroup names, DMI, PID 1's environment)
+ * and may hold any bytes: a byte that is not part of valid UTF-8 becomes
+ * U+FFFD, so the document always parses. */
 static void put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			int n = utf8_len(p);
+			if (n) {
+				fwrite(p, 1, (size_t)n, f);
+				p += n - 1;
+			} else {
+				fputs("\\ufffd", f);
+			}
+			continue;
+		}
 		switch (*p) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
@@ -38,7 +77,7 @@ static void put_string(FILE *f, const char *s)
 			if (*p < 0x20 || *p == 0x7f)
 				fprintf(f, "\\u%04x", *p);
 			else
-				fputc(*p, f);	/* UTF-8 passes through */
+				fputc(*p, f);
 		}
 	}
 	fputc('"', f);

@@ -52,6 +52,11 @@ void gb_kv_num(gb_kvlist *l, const char *key, double val)
 	kv->d = val;
 }
 
+void gb_kv_null(gb_kvlist *l, const char *key)
+{
+	kv_slot(l, key)->type = 'n';
+}
+
 void gb_kv_bool(gb_kvlist *l, const char *key, int val)
 {
 	gb_kv *kv = kv_slot(l, key);
@@ -84,6 +89,7 @@ static void kv_json(gb_json *j, const gb_kv *kv)
 	case 'i': gb_json_int(j, kv->key, kv->i); break;
 	case 'd': gb_json_num(j, kv->key, kv->d); break;
 	case 'b': gb_json_bool(j, kv->key, (int)kv->i); break;
+	case 'n': gb_json_null(j, kv->key); break;
 	}
 }
 
@@ -244,6 +250,19 @@ void gb_report_unavailable(gb_report *r, const char *name, int err, const char *
 	gb_report_warn(r, "%s not measured: %s", name, buf);
 }
 
+/* "EPERM" for EPERM; "" for 0; "errno N" for one glibc has no name for. */
+static const char *errno_name(int err)
+{
+	static char buf[32];
+	if (!err)
+		return "";
+	const char *n = strerrorname_np(err);
+	if (n)
+		return n;
+	snprintf(buf, sizeof buf, "errno %d", err);
+	return buf;
+}
+
 /* ------------------------------------------------------------- JSON -- */
 
 static void metric_json(gb_json *j, const gb_metric *m)
@@ -317,8 +336,7 @@ void gb_report_json(const gb_report *r, FILE *f)
 		gb_json_str(&j, "name", u->name);
 		if (u->err) {
 			gb_json_int(&j, "errno", u->err);
-			const char *en = strerrorname_np(u->err);
-			gb_json_str(&j, "error", en ? en : "unknown");
+			gb_json_str(&j, "error", errno_name(u->err));
 		} else {
 			gb_json_null(&j, "errno");
 			gb_json_null(&j, "error");
@@ -387,8 +405,8 @@ void gb_report_table(const gb_report *r, FILE *f)
 			mean, ci, mn, mx, m->st.cv * 100, m->st.n, note);
 	}
 	for (size_t i = 0; i < r->nu; i++)
-		fprintf(f, "%-*s  unavailable: %s%s%s\n", (int)w, r->u[i].name,
-			r->u[i].err ? strerrorname_np(r->u[i].err) : "", r->u[i].err ? ", " : "", r->u[i].reason);
+		fprintf(f, "%-*s  unavailable: %s%s%s\n", (int)w, r->u[i].name, errno_name(r->u[i].err),
+			r->u[i].err ? ", " : "", r->u[i].reason);
 	if (r->warnings.n) {
 		fprintf(f, "\nwarnings:\n");
 		for (size_t i = 0; i < r->warnings.n; i++)
@@ -498,13 +516,14 @@ static render_fn file_renderer(const gb_cli *cli)
 /*
  * Write FILE whole or not at all: render into FILE.tmp.PID next to it and
  * rename, so an interrupted run never leaves half a result where a harness
- * will read it.  Non-regular targets (/dev/stdout, a FIFO) are written
- * directly.
+ * will read it.  Non-regular targets (/dev/stdout, a FIFO, a symlink) are
+ * written directly.
  */
 static int write_file(const gb_report *r, const char *path, render_fn fn)
 {
+	/* a device, FIFO or symlink is written through, not replaced */
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		FILE *f = fopen(path, "w");
 		if (!f)
 			return -1;
@@ -562,15 +581,19 @@ int gb_report_finish(gb_report *r)
 	const gb_cli *cli = r->cli;
 	int status = r->valid ? GB_EXIT_OK : GB_EXIT_INVALID;
 
-	if (cli->c.output && write_file(r, cli->c.output, file_renderer(cli)) != 0) {
+	int to_stdout = cli->c.output && strcmp(cli->c.output, "-") == 0;
+	if (to_stdout) {
+		/* -o -: the document itself on stdout, instead of the table */
+		file_renderer(cli)(r, stdout);
+	} else if (cli->c.output && write_file(r, cli->c.output, file_renderer(cli)) != 0) {
 		gb_err("cannot write %s: %s", cli->c.output, strerror(errno));
 		status = GB_EXIT_INVALID;
 	}
-	if (!cli->c.quiet) {
-		render_fn fn = cli->c.output ? gb_report_table : renderer(cli->c.format);
-		fn(r, stdout);
-		if (fflush(stdout) != 0)
-			status = GB_EXIT_INVALID;
+	if (!cli->c.quiet && !to_stdout)
+		(cli->c.output ? gb_report_table : renderer(cli->c.format))(r, stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		gb_err("cannot write the results to stdout: %s", strerror(errno));
+		status = GB_EXIT_INVALID;
 	}
 	if (!r->valid)
 		for (size_t i = 0; i < r->invalid.n; i++)

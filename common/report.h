@@ -19,7 +19,7 @@ typedef enum { GB_HIGHER = 0, GB_LOWER = 1 } gb_better;
 /* Typed key/value pairs: the "config" block and per-metric extras. */
 typedef struct gb_kv {
 	char *key;
-	char type;		/* 's' string, 'i' integer, 'd' number, 'b' bool */
+	char type;		/* 's' string, 'i' integer, 'd' number, 'b' bool, 'n' null */
 	char *s;
 	long long i;
 	double d;
@@ -35,6 +35,7 @@ void gb_kv_str(gb_kvlist *l, const char *key, const char *val);
 void gb_kv_int(gb_kvlist *l, const char *key, long long val);
 void gb_kv_num(gb_kvlist *l, const char *key, double val);
 void gb_kv_bool(gb_kvlist *l, const char *key, int val);
+void gb_kv_null(gb_kvlist *l, const char *key);
 const gb_kv *gb_kv_find(const gb_kvlist *l, const char *key);
 void gb_kvlist_free(gb_kvlist *l);
 

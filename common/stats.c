@@ -252,7 +252,8 @@ void gb_stats_compute(const double *x, size_t n, gb_stats *out)
 		out->ci95_lo = out->mean - half;
 		out->ci95_hi = out->mean + half;
 	} else {
-		out->ci95_lo = out->ci95_hi = out->mean;
+		/* one sample says nothing about its spread: unknown, not zero */
+		out->ci95_lo = out->ci95_hi = NAN;
 	}
 	out->cv = out->mean != 0 ? out->stddev / out->mean : 0;
 

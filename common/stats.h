@@ -12,7 +12,7 @@ typedef struct gb_stats {
 	double min, max, mean, median;
 	double stddev;		/* sample standard deviation (n - 1), 0 when n < 2 */
 	double cv;		/* stddev / mean, 0 when mean == 0 */
-	double ci95_lo, ci95_hi; /* 95% CI of the mean, Student t; = mean when n < 2 */
+	double ci95_lo, ci95_hi; /* 95% CI of the mean, Student t; NaN (unknown) when n < 2 */
 	double mad;		/* median absolute deviation (unscaled) */
 	size_t outliers;	/* modified z-score |0.6745 (x - median) / MAD| > 3.5, and more
 				 * than GB_OUTLIER_FLOOR of the median away */

@@ -7,11 +7,11 @@
  * not burn the CPUs the benchmark is measuring.  A waker only enters the
  * kernel when someone is known to sleep. */
 #include "team.h"
+#include "futex.h"
 #include "topo.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +55,6 @@ static unsigned load(const unsigned *p)
 	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
 }
 
-static void futex_wait(unsigned *word, unsigned val)
-{
-	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
-}
-
-static void futex_wake_all(unsigned *word)
-{
-	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-}
-
 /*
  * Wait until *word != val.  The sleeper count is raised before the futex
  * call re-checks the word; the waker changes the word before reading the
@@ -79,7 +69,7 @@ static void wait_change(unsigned *word, unsigned val, unsigned *sleepers, int sp
 	}
 	while (load(word) == val) {
 		__atomic_add_fetch(sleepers, 1, __ATOMIC_SEQ_CST);
-		futex_wait(word, val);
+		gb_futex_wait(word, val);
 		__atomic_sub_fetch(sleepers, 1, __ATOMIC_SEQ_CST);
 	}
 }
@@ -87,19 +77,24 @@ static void wait_change(unsigned *word, unsigned val, unsigned *sleepers, int sp
 static void wake(unsigned *word, unsigned *sleepers)
 {
 	if (load(sleepers))
-		futex_wake_all(word);
+		gb_futex_wake(word, INT_MAX);
+}
+
+int gb_pin_self(int cpu)
+{
+	cpu_set_t one;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE)
+		return EINVAL;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return pthread_setaffinity_np(pthread_self(), sizeof one, &one);
 }
 
 /* Pin the calling thread; returns the CPU or -1 (restricted: run free). */
 static int pin_self(int cpu)
 {
-	cpu_set_t one;
-
-	if (cpu < 0)
-		return -1;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0 ? cpu : -1;
+	return gb_pin_self(cpu) == 0 ? cpu : -1;
 }
 
 static void member_done(gb_team *t)

@@ -28,4 +28,7 @@ int gb_team_size(const gb_team *t);
 int gb_team_cpu(const gb_team *t, int tid);	/* CPU member tid is pinned to, -1 unpinned */
 void gb_team_destroy(gb_team *t);
 
+/* Pin the calling thread to one CPU; 0 or an errno (EINVAL: not allowed). */
+int gb_pin_self(int cpu);
+
 #endif

@@ -135,13 +135,10 @@ out:
 
 /* ------------------------------------------------------------ CPUID -- */
 
-static int cpu_vendor_is_amd(void)
+/* Hygon's Dhyana is a licensed Zen: it has AMD's leaves */
+static int vendor_is_amd(const gb_isa *isa)
 {
-	uint32_t r[4];
-
-	gb_cpuid_raw(0, 0, r);
-	/* "AuthenticAMD" / "HygonGenuine": ebx holds the first four bytes */
-	return r[1] == 0x68747541 || r[1] == 0x6f677948;
+	return !strcmp(isa->vendor, "AuthenticAMD") || !strcmp(isa->vendor, "HygonGenuine");
 }
 
 /*
@@ -237,19 +234,14 @@ static int count_cpus(void)
 
 int gb_topo_from_cpuid(gb_topo *t)
 {
-	uint32_t r[4], max_basic, max_ext;
-	int per_core, per_pkg, found = 0, amd;
+	const gb_isa *isa = gb_isa_get();
+	uint32_t max_basic = isa->max_leaf, max_ext = isa->max_ext_leaf;
+	int per_core, per_pkg, found = 0, amd = vendor_is_amd(isa);
 
 	memset(t, 0, sizeof *t);
 	t->source = "none";
 	t->numa_nodes = 1;
 	t->pus = count_cpus();
-
-	gb_cpuid_raw(0, 0, r);
-	max_basic = r[0];
-	gb_cpuid_raw(0x80000000, 0, r);
-	max_ext = r[0];
-	amd = cpu_vendor_is_amd();
 
 	/* Intel's leaf 4 reads as zeros on AMD and vice versa: try the
 	 * vendor's own leaf first, the other one second. */
@@ -325,21 +317,6 @@ static void affinity_or_all(cpu_set_t *set)
 		CPU_SET((int)i, set);
 }
 
-/* "MemAvailable:   24441828 kB" -> bytes, 0 if absent */
-static uint64_t meminfo_available(void)
-{
-	char buf[8192];
-	const char *p;
-	unsigned long long kb;
-
-	if (gb_read_text(NULL, "/proc/meminfo", buf, sizeof buf) < 0)
-		return 0;
-	p = strstr(buf, "MemAvailable:");
-	if (!p || sscanf(p + 13, "%llu", &kb) != 1)
-		return 0;
-	return (uint64_t)kb * 1024;
-}
-
 static void effective_cpus(const gb_cgroup *cg)
 {
 	cpu_set_t aff;
@@ -377,7 +354,7 @@ static void effective_mem(const gb_cgroup *cg)
 {
 	struct sysinfo si;
 
-	eff.mem_available = meminfo_available();
+	eff.mem_available = gb_meminfo(NULL, "MemAvailable");
 	eff.mem_source = "meminfo";
 	if (!eff.mem_available && sysinfo(&si) == 0) {
 		eff.mem_available = ((uint64_t)si.freeram + si.bufferram) * si.mem_unit;

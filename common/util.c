@@ -19,7 +19,7 @@ static int progress_shown;
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
 	/* one fprintf per line so lines from threads do not interleave */
-	char buf[1024];
+	char buf[4096];
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	fprintf(stderr, "%s: %s%s\n", gb_prog, kind, buf);
 }
@@ -103,15 +103,26 @@ char *gb_xasprintf(const char *fmt, ...)
 	return s;
 }
 
+int gb_root_path(const char *root, const char *path, char *buf, size_t size)
+{
+	if (!size)
+		return -1;
+	if ((size_t)snprintf(buf, size, "%s%s", root ? root : "", path) >= size) {
+		buf[0] = 0;
+		return -1;
+	}
+	return 0;
+}
+
 static int open_under(const char *root, const char *path)
 {
 	char full[PATH_MAX];
-	if (root && *root) {
-		if ((size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)
-			return -1;
-		path = full;
+
+	if (gb_root_path(root, path, full, sizeof full) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
 	}
-	return open(path, O_RDONLY | O_CLOEXEC);
+	return open(full, O_RDONLY | O_CLOEXEC);
 }
 
 long gb_read_text(const char *root, const char *path, char *buf, size_t size)
@@ -176,13 +187,52 @@ char *gb_read_all(const char *root, const char *path, size_t *lenp)
 int gb_path_exists(const char *root, const char *path)
 {
 	char full[PATH_MAX];
-	if (root && *root) {
-		if ((size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)
-			return 0;
-		path = full;
-	}
 	struct stat st;
-	return stat(path, &st) == 0;
+
+	return gb_root_path(root, path, full, sizeof full) == 0 && stat(full, &st) == 0;
+}
+
+/* "  24441828 kB" -> 24441828 * 1024; -1 on anything else. */
+static int meminfo_value(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t v;
+
+	s += strspn(s, " \t");
+	if (*s < '0' || *s > '9')
+		return -1;	/* strtoull would take "-5" and "+5" */
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	s = end + strspn(end, " \t");
+	if (!strncmp(s, "kB", 2)) {
+		if (v > UINT64_MAX / 1024)
+			return -1;
+		v *= 1024;
+		s += 2;
+	}
+	if (*s && *s != '\n')
+		return -1;	/* another unit, or trailing junk */
+	*out = v;
+	return 0;
+}
+
+uint64_t gb_meminfo(const char *root, const char *key)
+{
+	/* ~1.5 KiB on today's kernels; a key past 8 KiB reads as unknown */
+	char buf[8192];
+	size_t kl = strlen(key);
+	uint64_t v;
+
+	if (!kl || gb_read_text(root, "/proc/meminfo", buf, sizeof buf) <= 0)
+		return 0;
+	/* the whole name at the start of a line: "Active" must not match
+	 * "Active(anon):", nor "Total" the end of "MemTotal:" */
+	for (const char *p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, kl) && p[kl] == ':')
+			return meminfo_value(p + kl + 1, &v) == 0 ? v : 0;
+	return 0;
 }
 
 int gb_parse_u64(const char *s, uint64_t *out)

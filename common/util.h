@@ -44,7 +44,23 @@ long gb_read_text(const char *root, const char *path, char *buf, size_t size);
  * Returns NULL on failure; *len gets the length. */
 char *gb_read_all(const char *root, const char *path, size_t *len);
 
+/*
+ * 'root' + 'path' into buf: the one place a fixture root is joined onto an
+ * absolute path ("" or NULL root: the path itself).  Returns 0, or -1 when
+ * the result does not fit (buf then holds "", never a truncated path that
+ * could name some other file).
+ */
+int gb_root_path(const char *root, const char *path, char *buf, size_t size);
+
 int gb_path_exists(const char *root, const char *path);
+
+/*
+ * One field of /proc/meminfo under 'root', e.g. gb_meminfo(root, "MemTotal").
+ * "kB" values come back in bytes, unitless ones (HugePages_Total) as they
+ * are.  0 when unknown: no file, no such key, or a value that is not a
+ * plain number.
+ */
+uint64_t gb_meminfo(const char *root, const char *key);
 
 /* Strict number parsing: the whole string must be consumed.  Return 0 on
  * success, -1 on junk, empty input or overflow. */

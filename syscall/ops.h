@@ -4,7 +4,8 @@
  * that may declare the operation unavailable here (with errno and reason),
  * a timed loop (clock.h's gb_loop_fn: the loop is inside, so timing adds
  * nothing per call) and a tear-down.  A loop that sees a wrong result
- * (validation) returns 0 and leaves the reason in the context. */
+ * (validation) returns sc_fail(): GB_LOOP_FAIL, with the reason in the
+ * context. */
 #ifndef GB_SYSCALL_OPS_H
 #define GB_SYSCALL_OPS_H
 
@@ -53,7 +54,7 @@ static inline long sc_raw2(long nr, long a, long b)
 	return ret;
 }
 
-int sc_fail(sc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+uint64_t sc_fail(sc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sc_unavailable(sc_ctx *c, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -7,11 +7,12 @@
  * 2-vCPU guest).  Both placements are measured, pinned, so the figure does
  * not depend on where the scheduler happened to put the threads. */
 #include "ops.h"
+#include "futex.h"
+#include "team.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,19 +34,10 @@ struct partner {
 	void *(*body)(void *);
 };
 
-static int pin_self(int cpu)
-{
-	cpu_set_t s;
-	CPU_ZERO(&s);
-	CPU_SET(cpu, &s);
-	return pthread_setaffinity_np(pthread_self(), sizeof s, &s);
-}
-
 static void *pipe_echo(void *arg)
 {
 	struct partner *p = arg;
 	unsigned char b;
-	pin_self(p->cpu);
 	/* echo every byte back; EOF (main closed its end) ends the thread */
 	while (read(p->to[0], &b, 1) == 1)
 		if (write(p->from[1], &b, 1) != 1)
@@ -53,25 +45,19 @@ static void *pipe_echo(void *arg)
 	return NULL;
 }
 
-static long futex(_Atomic uint32_t *w, int op, uint32_t val)
-{
-	return syscall(SYS_futex, w, op, val, NULL, NULL, 0);
-}
-
 static void *futex_echo(void *arg)
 {
 	struct partner *p = arg;
 	uint32_t expect = 1;
-	pin_self(p->cpu);
 	for (;;) {
 		uint32_t v;
 		while ((v = atomic_load(&p->seq)) != expect) {
 			if (atomic_load(&p->stop))
 				return NULL;
-			futex(&p->seq, FUTEX_WAIT_PRIVATE, v);
+			gb_futex_wait(&p->seq, v);
 		}
 		atomic_store(&p->seq, expect + 1);
-		futex(&p->seq, FUTEX_WAKE_PRIVATE, 1);
+		gb_futex_wake(&p->seq, 1);
 		expect += 2;
 	}
 }
@@ -86,7 +72,7 @@ static int partner_start(sc_ctx *c, int cross, void *(*body)(void *))
 	p->cpu = cross ? c->cpu_b : c->cpu_a;
 	p->body = body;
 	pthread_getaffinity_np(pthread_self(), sizeof p->saved, &p->saved);
-	int e = pin_self(c->cpu_a);
+	int e = gb_pin_self(c->cpu_a);
 	if (e) {
 		free(p);
 		return sc_unavailable(c, e, "cannot pin to CPU %d: %s", c->cpu_a, strerror(e));
@@ -95,7 +81,16 @@ static int partner_start(sc_ctx *c, int cross, void *(*body)(void *))
 		e = errno;
 		goto fail;
 	}
-	e = pthread_create(&p->th, NULL, body, p);
+	/* created already pinned: if the CPU is refused, creation fails and
+	 * the figure is never taken with both threads on one CPU */
+	pthread_attr_t attr;
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(p->cpu, &one);
+	pthread_attr_init(&attr);
+	pthread_attr_setaffinity_np(&attr, sizeof one, &one);
+	e = pthread_create(&p->th, &attr, body, p);
+	pthread_attr_destroy(&attr);
 	if (e)
 		goto fail;
 	c->priv = p;
@@ -122,7 +117,7 @@ static void partner_stop(sc_ctx *c)
 	} else {
 		atomic_store(&p->stop, 1);
 		atomic_fetch_add(&p->seq, 2);	/* never the value it waits for */
-		futex(&p->seq, FUTEX_WAKE_PRIVATE, INT_MAX);
+		gb_futex_wake(&p->seq, INT_MAX);
 	}
 	pthread_join(p->th, NULL);
 	if (p->body == pipe_echo) {
@@ -152,7 +147,7 @@ static uint64_t loop_pipe(void *ctx, uint64_t n)
 		bad |= in != out;
 	}
 	uint64_t t = gb_now_ns() - t0;
-	return !bad ? t : (uint64_t)sc_fail(ctx, "pipe round trip lost or changed a byte");
+	return !bad ? t : sc_fail(ctx, "pipe round trip lost or changed a byte");
 }
 
 static uint64_t loop_futex(void *ctx, uint64_t n)
@@ -162,14 +157,14 @@ static uint64_t loop_futex(void *ctx, uint64_t n)
 	uint64_t t0 = gb_now_ns();
 	for (uint64_t i = 0; i < n; i++) {
 		atomic_store(&p->seq, s + 1);
-		futex(&p->seq, FUTEX_WAKE_PRIVATE, 1);
+		gb_futex_wake(&p->seq, 1);
 		uint32_t v;
 		while ((v = atomic_load(&p->seq)) != s + 2)
-			futex(&p->seq, FUTEX_WAIT_PRIVATE, v);
+			gb_futex_wait(&p->seq, v);
 		s += 2;
 	}
 	uint64_t t = gb_now_ns() - t0;
-	return atomic_load(&p->seq) == s ? t : (uint64_t)sc_fail(ctx, "futex sequence out of step");
+	return atomic_load(&p->seq) == s ? t : sc_fail(ctx, "futex sequence out of step");
 }
 
 /* ------------------------------------------------------------ signals -- */
@@ -229,7 +224,7 @@ static uint64_t loop_signal(void *ctx, uint64_t n)
 		syscall(SYS_tgkill, pid, tid, SIGUSR1);
 	uint64_t t = gb_now_ns() - t0;
 	return (uint64_t)sig_count == n ? t
-		: (uint64_t)sc_fail(ctx, "%llu signals sent, %llu handled", (unsigned long long)n,
+		: sc_fail(ctx, "%llu signals sent, %llu handled", (unsigned long long)n,
 				    (unsigned long long)sig_count);
 }
 

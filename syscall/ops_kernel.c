@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +14,6 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-int sc_fail(sc_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->error, sizeof c->error, fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-int sc_unavailable(sc_ctx *c, int err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof c->why, fmt, ap);
-	va_end(ap);
-	c->err = err;
-	return -1;
-}
 
 /* getpid/getppid: Li et al.'s measure.  Issued with the syscall
  * instruction itself: glibc versions have cached getpid in user space. */
@@ -44,7 +24,7 @@ static uint64_t loop_getpid(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		got = sc_raw0(SYS_getpid);
 	uint64_t t = gb_now_ns() - t0;
-	return got == want ? t : (uint64_t)sc_fail(ctx, "getpid returned %ld, expected %ld", got, want);
+	return got == want ? t : sc_fail(ctx, "getpid returned %ld, expected %ld", got, want);
 }
 
 static uint64_t loop_getppid(void *ctx, uint64_t n)
@@ -54,7 +34,7 @@ static uint64_t loop_getppid(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		got = sc_raw0(SYS_getppid);
 	uint64_t t = gb_now_ns() - t0;
-	return got == want ? t : (uint64_t)sc_fail(ctx, "getppid returned %ld, expected %ld", got, want);
+	return got == want ? t : sc_fail(ctx, "getppid returned %ld, expected %ld", got, want);
 }
 
 /* Time reads: the vDSO path stays in user space when the clocksource
@@ -66,7 +46,7 @@ static uint64_t loop_clock_vdso(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t t = gb_now_ns() - t0;
-	return ts.tv_sec || ts.tv_nsec ? t : (uint64_t)sc_fail(ctx, "clock_gettime gave a zero time");
+	return ts.tv_sec || ts.tv_nsec ? t : sc_fail(ctx, "clock_gettime gave a zero time");
 }
 
 static uint64_t loop_clock_raw(void *ctx, uint64_t n)
@@ -78,7 +58,7 @@ static uint64_t loop_clock_raw(void *ctx, uint64_t n)
 		rc |= sc_raw2(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&ts);
 	uint64_t t = gb_now_ns() - t0;
 	return rc == 0 && (ts.tv_sec || ts.tv_nsec) ? t
-						    : (uint64_t)sc_fail(ctx, "clock_gettime syscall failed (%ld)", rc);
+						    : sc_fail(ctx, "clock_gettime syscall failed (%ld)", rc);
 }
 
 static uint64_t loop_gettimeofday(void *ctx, uint64_t n)
@@ -88,7 +68,7 @@ static uint64_t loop_gettimeofday(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		gettimeofday(&tv, NULL);
 	uint64_t t = gb_now_ns() - t0;
-	return tv.tv_sec ? t : (uint64_t)sc_fail(ctx, "gettimeofday gave a zero time");
+	return tv.tv_sec ? t : sc_fail(ctx, "gettimeofday gave a zero time");
 }
 
 static uint64_t loop_sched_yield(void *ctx, uint64_t n)
@@ -98,7 +78,7 @@ static uint64_t loop_sched_yield(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		rc |= sc_raw0(SYS_sched_yield);
 	uint64_t t = gb_now_ns() - t0;
-	return rc == 0 ? t : (uint64_t)sc_fail(ctx, "sched_yield failed (%ld)", rc);
+	return rc == 0 ? t : sc_fail(ctx, "sched_yield failed (%ld)", rc);
 }
 
 /* ---- file descriptors: /dev/zero and /dev/null exist in every container
@@ -147,7 +127,7 @@ static uint64_t loop_read(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		bad |= read(s->fd, &b, 1) != 1;
 	uint64_t t = gb_now_ns() - t0;
-	return !bad && b == 0 ? t : (uint64_t)sc_fail(ctx, "read of 1 byte from /dev/zero failed or was not 0");
+	return !bad && b == 0 ? t : sc_fail(ctx, "read of 1 byte from /dev/zero failed or was not 0");
 }
 
 static uint64_t loop_write(void *ctx, uint64_t n)
@@ -159,7 +139,7 @@ static uint64_t loop_write(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		bad |= write(s->fd, &b, 1) != 1;
 	uint64_t t = gb_now_ns() - t0;
-	return !bad ? t : (uint64_t)sc_fail(ctx, "write of 1 byte to /dev/null failed");
+	return !bad ? t : sc_fail(ctx, "write of 1 byte to /dev/null failed");
 }
 
 static uint64_t loop_open_close(void *ctx, uint64_t n)
@@ -173,7 +153,7 @@ static uint64_t loop_open_close(void *ctx, uint64_t n)
 		close(fd);
 	}
 	uint64_t t = gb_now_ns() - t0;
-	return !bad ? t : (uint64_t)sc_fail(ctx, "open(%s) failed", s->path);
+	return !bad ? t : sc_fail(ctx, "open(%s) failed", s->path);
 }
 
 static uint64_t loop_stat(void *ctx, uint64_t n)
@@ -185,7 +165,7 @@ static uint64_t loop_stat(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		bad |= stat(s->path, &st);
 	uint64_t t = gb_now_ns() - t0;
-	return !bad && S_ISCHR(st.st_mode) ? t : (uint64_t)sc_fail(ctx, "stat(%s) failed", s->path);
+	return !bad && S_ISCHR(st.st_mode) ? t : sc_fail(ctx, "stat(%s) failed", s->path);
 }
 
 static uint64_t loop_fstat(void *ctx, uint64_t n)
@@ -197,7 +177,7 @@ static uint64_t loop_fstat(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		bad |= fstat(s->fd, &st);
 	uint64_t t = gb_now_ns() - t0;
-	return !bad && S_ISCHR(st.st_mode) ? t : (uint64_t)sc_fail(ctx, "fstat failed");
+	return !bad && S_ISCHR(st.st_mode) ? t : sc_fail(ctx, "fstat failed");
 }
 
 const sc_op sc_ops_kernel[] = {

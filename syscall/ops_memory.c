@@ -21,7 +21,7 @@ static uint64_t loop_mmap(void *ctx, uint64_t n)
 		bad |= munmap(p, PAGE);
 	}
 	uint64_t t = gb_now_ns() - t0;
-	return !bad ? t : (uint64_t)sc_fail(ctx, "mmap/munmap of 4 KiB failed");
+	return !bad ? t : sc_fail(ctx, "mmap/munmap of 4 KiB failed");
 }
 
 /*
@@ -35,7 +35,7 @@ static uint64_t loop_fault(void *ctx, uint64_t n)
 	size_t len = n * PAGE;
 	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		return (uint64_t)sc_fail(ctx, "mmap of %zu bytes failed: %s", len, strerror(errno));
+		return sc_fail(ctx, "mmap of %zu bytes failed: %s", len, strerror(errno));
 	madvise(p, len, MADV_NOHUGEPAGE);
 	uint64_t t0 = gb_now_ns();
 	for (uint64_t i = 0; i < n; i++)
@@ -45,7 +45,7 @@ static uint64_t loop_fault(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i += 97)
 		bad |= p[i * PAGE] != (unsigned char)(i | 1) || p[i * PAGE + 1] != 0;
 	munmap(p, len);
-	return !bad ? t : (uint64_t)sc_fail(ctx, "a faulted-in page did not read back as written");
+	return !bad ? t : sc_fail(ctx, "a faulted-in page did not read back as written");
 }
 
 const sc_op sc_ops_memory[] = {

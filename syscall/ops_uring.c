@@ -66,7 +66,7 @@ static uint64_t loop_uring(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n && rc == 0; i++)
 		rc = submit_nop(ring, i + 2);
 	uint64_t t = gb_now_ns() - t0;
-	return rc == 0 ? t : (uint64_t)sc_fail(ctx, "io_uring NOP failed: %s", strerror(-rc));
+	return rc == 0 ? t : sc_fail(ctx, "io_uring NOP failed: %s", strerror(-rc));
 }
 
 const sc_op sc_ops_uring[] = {

@@ -7,8 +7,14 @@
  * results (the right pid, the byte read, the signal handled ...); a wrong
  * result makes the run invalid (exit 1).  An operation this environment
  * refuses (no /dev, io_uring blocked, one CPU) is reported unavailable
- * with the reason and the run goes on. */
+ * with the reason and the run goes on.
+ *
+ * Test-only hook: GB_TEST_FAIL=<op> in the environment makes that
+ * operation's validation fail, so tests can check the invalid-result path
+ * (valid: false, exit 1) end to end. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "benches.h"
@@ -46,22 +52,33 @@ static void describe_ops(char *choices, size_t clen, char *epilog, size_t elen)
 	size_t c = 0, e = (size_t)snprintf(epilog, elen, "operations (metric names):\n");
 	for (size_t t = 0; t < NTABLES; t++)
 		for (const sc_op *op = tables[t]; op->name; op++) {
-			c += (size_t)snprintf(choices + c, clen - c, "%s%s", c ? "|" : "", op->name);
+			if (c < clen)
+				c += (size_t)snprintf(choices + c, clen - c, "%s%s", c ? "|" : "", op->name);
 			if (e < elen)
 				e += (size_t)snprintf(epilog + e, elen - e, "  %-22s %s\n", op->name, op->what);
 		}
+	if (c >= clen)
+		gb_die(GB_EXIT_USAGE, "internal: operation names exceed %zu bytes", clen);
 }
 
-static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg)
+/* Where the pinned operations run: the first two CPUs of --cpus or of
+ * the effective set (cpu_b = -1 when there is only one). */
+struct placement {
+	int cpu_a, cpu_b;
+	const char *from;	/* "--cpus" or "this environment" */
+};
+
+static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const struct placement *pl,
+		   double *samples)
 {
 	const gb_effective *eff = gb_effective_get();
 	sc_ctx ctx;
 	memset(&ctx, 0, sizeof ctx);
-	ctx.cpu_a = gb_effective_cpu(0);
-	ctx.cpu_b = gb_effective_cpu(1);
+	ctx.cpu_a = pl->cpu_a;
+	ctx.cpu_b = pl->cpu_b;
 
-	if (op->two_cpus && eff->ncpus_set < 2) {
-		gb_report_unavailable(r, op->name, 0, "needs two CPUs; this environment allows one");
+	if (op->two_cpus && pl->cpu_b < 0) {
+		gb_report_unavailable(r, op->name, 0, "needs two CPUs; %s allows one", pl->from);
 		return;
 	}
 	if (op->setup && op->setup(&ctx) < 0) {
@@ -86,11 +103,15 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg)
 		if (!b.max_iters || fit < b.max_iters)
 			b.max_iters = fit;
 	}
-	double samples[cfg->repeat];
 	gb_batch_result res;
 	gb_batch_run(op->loop, &ctx, &b, samples, &res);
 	if (op->teardown)
 		op->teardown(&ctx);
+	const char *hook = getenv("GB_TEST_FAIL");
+	if (hook && strcmp(hook, op->name) == 0) {
+		res.failed = 1;
+		snprintf(ctx.error, sizeof ctx.error, "GB_TEST_FAIL: validation failure forced by the test hook");
+	}
 
 	if (res.failed) {
 		gb_report_fail(r, "%s: %s", op->name, ctx.error[0] ? ctx.error : "the operation failed");
@@ -130,7 +151,7 @@ int syscall_main(int argc, char **argv)
 		.summary = "the cost of entering the kernel, and of a VM exit",
 		.synopsis = "[options]",
 		.epilog = epilog,
-		.common = GB_C_RUN | GB_C_BATCH,
+		.common = GB_C_RUN | GB_C_BATCH | GB_C_CPUS,
 		.opts = opts,
 		.max_positional = 0,
 	};
@@ -147,14 +168,26 @@ int syscall_main(int argc, char **argv)
 			cli.c.min_time = 0.002;
 	}
 
+	cpu_set_t cpus;
+	char err[512];
+	if ((rc = gb_cli_cpus(&cli, &cpus, err, sizeof err))) {
+		gb_err("%s", err);
+		return rc;
+	}
+	struct placement pl = { -1, -1, cli.c.cpus ? "--cpus" : "this environment" };
+	for (int c = 0, k = 0; c < CPU_SETSIZE && k < 2; c++)
+		if (CPU_ISSET(c, &cpus))
+			*(k++ ? &pl.cpu_b : &pl.cpu_a) = c;
+
 	gb_report r;
 	gb_report_init(&r, &cli);
 	const gb_env *env = r.env;
 	const gb_clockinfo *ck = gb_clock_info();
 	/* what moves these figures, next to them (the env block has it too) */
-	gb_kv_int(&r.config, "repeat", cli.c.repeat);
-	gb_kv_num(&r.config, "min_time", cli.c.min_time);
-	gb_kv_int(&r.config, "seccomp", env->seccomp);
+	if (env->seccomp >= 0)
+		gb_kv_int(&r.config, "seccomp", env->seccomp);
+	else
+		gb_kv_null(&r.config, "seccomp");
 	gb_kv_str(&r.config, "mitigations", env->mitigations);
 	gb_kv_str(&r.config, "clocksource", env->clocksource);
 	gb_kv_num(&r.config, "timer_overhead_ns", ck->overhead_ns);
@@ -165,16 +198,20 @@ int syscall_main(int argc, char **argv)
 		for (const sc_op *op = tables[t]; op->name; op++)
 			nsel += selected(only, op->name);
 
+	/* --time-limit is shared out between the operations; rounded up, so
+	 * a tiny limit stays a limit (0 would mean none) */
 	gb_batch cfg = {
 		.min_time_ns = (uint64_t)(cli.c.min_time * 1e9),
 		.repeat = (int)cli.c.repeat,
 		.warmup = (int)cli.c.warmup,
-		.time_limit_ns = (uint64_t)(cli.c.time_limit * 1e9 / (double)(nsel ? nsel : 1)),
+		.time_limit_ns = (uint64_t)ceil(cli.c.time_limit * 1e9 / (double)(nsel ? nsel : 1)),
 	};
+	double *samples = gb_xcalloc((size_t)cfg.repeat, sizeof *samples);
 	for (size_t t = 0; t < NTABLES; t++)
 		for (const sc_op *op = tables[t]; op->name; op++)
 			if (selected(only, op->name))
-				run_op(&r, op, &cfg);
+				run_op(&r, op, &cfg, &pl, samples);
+	free(samples);
 	gb_progress_done();
 	gb_cli_free(&cli);
 	return gb_report_finish(&r);

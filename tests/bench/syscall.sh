@@ -82,6 +82,38 @@ grep -q -- "--repeat" "$tmp/e"; ok $? "message names --repeat"
 grep -q "io_uring_nop" "$tmp/h"; ok $? "--help lists the operations"
 "$B" --version | grep -q "^gb-syscall [0-9]"; ok $? "--version"
 
+# --- -o - puts the document itself on stdout
+"$B" --only getpid -r 2 --format json -o - >"$tmp/dash.json"
+ok $? "-o - runs"
+is "$(jget "$tmp/dash.json" bench)" "syscall" "-o - with --format json: JSON on stdout"
+[ ! -e ./- ]; ok $? "-o - creates no file named '-'"
+
+# --- a failed validation: still printed, marked invalid, exit 1
+GB_TEST_FAIL=getppid "$B" --only getpid,getppid -r 2 --format json >"$tmp/f.json" 2>"$tmp/f.err"
+is "$?" "1" "a failed validation exits 1"
+is "$(jget "$tmp/f.json" valid)" "false" "valid: false"
+jget "$tmp/f.json" 'invalid_reasons[0]' | grep -q "^getppid: "; ok $? "the reason names the operation"
+jget "$tmp/f.json" 'results[name=getpid].median' >/dev/null; ok $? "the other results are still there"
+grep -q "invalid result: getppid" "$tmp/f.err"; ok $? "and stderr says so"
+
+# --- CPU placement
+"$B" --only pipe_roundtrip,pipe_roundtrip_cross -r 2 --min-time 1ms --cpus 0 --format json >"$tmp/p.json"
+ok $? "--cpus 0 runs"
+is "$(jget "$tmp/p.json" 'results[name=pipe_roundtrip].cpus')" "0,0" "--cpus 0 places the round trip on CPU 0"
+jget "$tmp/p.json" 'unavailable[name=pipe_roundtrip_cross].reason' | grep -q -- "--cpus allows one"
+ok $? "one CPU given: the cross-CPU round trip is unavailable, blaming --cpus"
+"$B" --only getpid --cpus 1000 2>"$tmp/e"; is "$?" "3" "--cpus outside the effective set exits 3"
+grep -q "CPU 1000 not available here" "$tmp/e"; ok $? "and names the CPU"
+"$B" --threads 2 2>"$tmp/e"; is "$?" "2" "a common option that does not apply exits 2"
+grep -q "does not apply to gb-syscall" "$tmp/e"; ok $? "and says it does not apply"
+
+# --- limits: a tiny time limit still limits; a huge --repeat uses no stack
+"$B" --only getpid,cpuid -r 50 --time-limit 1ns --format json >"$tmp/t.json"
+is "$(jget "$tmp/t.json" 'results[name=cpuid].n')" "1" "--time-limit 1ns keeps one sample"
+jget "$tmp/t.json" warnings | grep -q "time-limit cut"; ok $? "and warns that it cut the samples"
+( ulimit -s 512; "$B" --only getpid --repeat 1000000 --min-time 1us --time-limit 200ms -q )
+is "$?" "0" "--repeat 1000000 with a 512 KiB stack"
+
 # --- io_uring refused the way container runtimes refuse it
 S=$GB_TOOLS/seccomp-run
 for e in EPERM ENOSYS; do

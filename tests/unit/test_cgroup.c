@@ -300,6 +300,47 @@ static void test_tmp_trees(void)
 	tl_rmtree(root);
 }
 
+static void test_groups(void)
+{
+	char root[] = "/tmp/gb-cgroup-XXXXXX";
+	gb_cgroup_groups g;
+
+	if (!mkdtemp(root)) {
+		ok(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	is_int(gb_cgroup_groups_read(root, &g), -1, "groups: no /proc/self/cgroup is -1");
+	is_int((long long)g.n, 0, "groups: and no entries");
+	gb_cgroup_groups_free(&g);
+
+	tl_put(root, "/proc/self/cgroup", "");
+	is_int(gb_cgroup_groups_read(root, &g), 0, "groups: an empty file reads");
+	is_int((long long)g.n, 0, "groups: with no entries");
+	gb_cgroup_groups_free(&g);
+
+	tl_put(root, "/proc/self/cgroup",
+	    "12:cpu,cpuacct:/docker/abc\n"
+	    "garbage\n"
+	    "\n"
+	    "1:name=systemd:/a:b\n"
+	    "0::/user.slice\n"
+	    "3:memory:relative\n");
+	is_int(gb_cgroup_groups_read(root, &g), 0, "groups: file reads");
+	if (is_int((long long)g.n, 4, "groups: lines without two colons skipped")) {
+		is_str(g.v[0].hier, "12", "groups: hierarchy id");
+		is_str(g.v[0].controllers, "cpu,cpuacct", "groups: controllers");
+		is_str(g.v[0].path, "/docker/abc", "groups: path");
+		is_str(g.v[1].path, "/a:b", "groups: a path keeps its colons");
+		is_str(g.v[2].hier, "0", "groups: v2 hierarchy 0");
+		is_str(g.v[2].controllers, "", "groups: v2 has no controllers");
+		is_str(g.v[2].path, "/user.slice", "groups: v2 path");
+		is_str(g.v[3].path, "relative", "groups: a relative path is listed as is");
+	}
+	gb_cgroup_groups_free(&g);
+	ok(!g.v && !g.text && !g.n, "groups: free clears the struct");
+	tl_rmtree(root);
+}
+
 static void test_real(void)
 {
 	const gb_cgroup *a = gb_cgroup_get(), *b = gb_cgroup_get();
@@ -334,6 +375,7 @@ int main(void)
 	test_mapping();
 	test_no_proc();
 	test_tmp_trees();
+	test_groups();
 	test_real();
 	return tap_done();
 }

@@ -23,7 +23,7 @@ static const gb_opt own_opts[] = {
 
 static gb_cli_spec spec = {
 	.prog = "gb-test", .bench = "test", .summary = "parser test",
-	.common = GB_C_RUN | GB_C_BATCH | GB_C_THREADS | GB_C_MEM,
+	.common = GB_C_RUN | GB_C_BATCH | GB_C_THREADS | GB_C_CPUS | GB_C_MEM,
 	.opts = own_opts, .max_positional = 0,
 };
 

@@ -22,12 +22,20 @@ static uint64_t fake_loop(void *ctx, uint64_t n)
 	if (n > f->max_seen)
 		f->max_seen = n;
 	if (f->fail_at && f->calls == f->fail_at)
-		return 0;
+		return GB_LOOP_FAIL;
 	if (f->sleep_ns) {
 		struct timespec ts = { 0, (long)f->sleep_ns };
 		nanosleep(&ts, NULL);
 	}
 	return n * 250;
+}
+
+/* 10 ns per operation seen through a clock that moves in 100 ns steps
+ * (Hyper-V's TSC page): one operation reads as 0 ns. */
+static uint64_t coarse_loop(void *ctx, uint64_t n)
+{
+	(void)ctx;
+	return n * 10 / 100 * 100;
 }
 
 static void test_calibration(void)
@@ -71,6 +79,23 @@ static void test_limits(void)
 	double out3[100];
 	gb_batch_run(fake_loop, &h, &cfg3, out3, &res);
 	ok(res.truncated && res.n >= 1 && res.n < 20, "time limit truncates the repeats (%d kept)", res.n);
+
+	struct fake w = { .sleep_ns = 20000000 };
+	gb_batch cfg4 = { .min_time_ns = 1000, .repeat = 3, .warmup = 100, .time_limit_ns = 100000000 };
+	double out4[3];
+	gb_batch_run(fake_loop, &w, &cfg4, out4, &res);
+	ok(w.calls < 20 && res.n == 1, "time limit cuts the warm-up too, one sample kept (%d calls)", w.calls);
+}
+
+static void test_coarse_clock(void)
+{
+	gb_batch cfg = { .min_time_ns = 1000000, .repeat = 5, .warmup = 1 };
+	double out[5];
+	gb_batch_result res;
+	gb_batch_run(coarse_loop, NULL, &cfg, out, &res);
+	ok(!res.failed, "0 ns for one operation on a coarse clock is not a failure");
+	is_int(res.n, 5, "all samples kept");
+	is_num(out[0], 10, 0.01, "and the batch still resolves 10 ns per operation");
 }
 
 static void test_clock_info(void)
@@ -93,6 +118,7 @@ int main(void)
 {
 	test_calibration();
 	test_limits();
+	test_coarse_clock();
 	test_clock_info();
 	return tap_done();
 }

@@ -190,8 +190,8 @@ static void test_host(void)
 	}
 	char line[512];
 	gb_env_summary(&e, line, sizeof line);
-	ok(strstr(line, "no container") && strstr(line, "THP never") && strstr(line, "seccomp filter"),
-	   "host: summary %s", line);
+	ok(strstr(line, "no container") && strstr(line, "THP never") && strstr(line, "seccomp filter") &&
+	   strstr(line, ", 16 MiB"), "host: summary %s", line);
 	gb_env_free(&e);
 }
 
@@ -225,7 +225,7 @@ static void test_docker(void)
 	char line[512];
 	gb_env_summary(&e, line, sizeof line);
 	ok(strstr(line, "docker container") && strstr(line, "CPU quota 2") &&
-	   strstr(line, "memory limit 512.0 MiB"), "docker: summary %s", line);
+	   strstr(line, "memory limit 512 MiB"), "docker: summary %s", line);
 	gb_env_free(&e);
 }
 

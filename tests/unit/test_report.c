@@ -58,6 +58,31 @@ static void test_writer(void)
 	}
 	free(buf);
 
+	/* bytes that are not UTF-8 (a cgroup named with \xff, a truncated
+	 * sequence, an overlong '/', a surrogate) must still give valid JSON */
+	static const struct { const char *in, *want; } utf[] = {
+		{ "gb_\xff\xfe", "gb_\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "cut \xc3", "cut \xef\xbf\xbd" },
+		{ "overlong \xc0\xaf", "overlong \xef\xbf\xbd\xef\xbf\xbd" },
+		{ "surrogate \xed\xa0\x80", "surrogate \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "ok \xc2\xb5 \xe2\x82\xac \xf0\x9f\x98\x80", "ok \xc2\xb5 \xe2\x82\xac \xf0\x9f\x98\x80" },
+	};
+	for (size_t i = 0; i < sizeof utf / sizeof utf[0]; i++) {
+		char *b = NULL;
+		size_t bl = 0;
+		FILE *mf = open_memstream(&b, &bl);
+		gb_json jj;
+		gb_json_init(&jj, mf, 0);
+		gb_json_str(&jj, NULL, utf[i].in);
+		fclose(mf);
+		json_error_t e;
+		json_t *v = json_loads(b, JSON_DECODE_ANY, &e);
+		ok(v && json_is_string(v) && strcmp(json_string_value(v), utf[i].want) == 0,
+		   "string %zu with odd bytes is valid JSON, bad bytes as U+FFFD", i);
+		json_decref(v);
+		free(b);
+	}
+
 	/* shortest round-trip formatting over awkward values */
 	unsigned long long x = 88172645463325252ull;
 	int all = 1;

@@ -18,20 +18,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static uint64_t memtotal(void)
-{
-	char buf[8192];
-	unsigned long long kb = 0;
-	const char *p;
-
-	if (gb_read_text(NULL, "/proc/meminfo", buf, sizeof buf) < 0)
-		return 0;
-	p = strstr(buf, "MemTotal:");
-	if (p)
-		sscanf(p + 9, "%llu", &kb);
-	return (uint64_t)kb * 1024;
-}
-
 static void test_hwloc(void)
 {
 	setenv("HWLOC_HIDE_ERRORS", "0", 1);	/* must be put back after load */
@@ -112,7 +98,7 @@ static void test_effective(void)
 	is_int(e->ncpus, CPU_COUNT(&aff), "effective ncpus == affinity CPUs here (no quota)");
 	ok(e->ncpus >= 1, "effective ncpus >= 1");
 	ok(e->mem > 0, "effective memory > 0");
-	ok(e->mem <= memtotal(), "effective memory <= MemTotal");
+	ok(e->mem <= gb_meminfo(NULL, "MemTotal"), "effective memory <= MemTotal");
 	ok(e->mem == e->mem_available || e->mem == e->mem_cgroup_free,
 	   "effective memory is one of the known figures");
 	ok(!e->mem_cgroup_free || e->mem <= e->mem_cgroup_free, "never above the cgroup's free");
