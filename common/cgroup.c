@@ -367,10 +367,7 @@ int gb_cgroup_groups_read(const char *root, gb_cgroup_groups *out)
 		if (!c2)
 			continue;
 		*c1 = *c2 = 0;
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->v = gb_xrealloc(out->v, cap * sizeof *out->v);
-		}
+		out->v = gb_grow(out->v, out->n, &cap, sizeof *out->v);
 		out->v[out->n].hier = line;
 		out->v[out->n].controllers = c1 + 1;
 		out->v[out->n].path = c2 + 1;

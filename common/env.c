@@ -495,10 +495,7 @@ static void probe_mitigations(const char *root, gb_env *e)
 		snprintf(path, sizeof path, "%s/%s", VULN_DIR, de->d_name);
 		if (gb_read_text(root, path, text, sizeof text) <= 0)
 			continue;	/* a directory, or unreadable: not a verdict */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			v = gb_xrealloc(v, cap * sizeof *v);
-		}
+		v = gb_grow(v, n, &cap, sizeof *v);
 		gb_strlcpy(v[n].name, de->d_name, sizeof v[n].name);
 		gb_strlcpy(v[n].text, text, sizeof v[n].text);
 		n++;

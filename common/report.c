@@ -21,10 +21,7 @@ static gb_kv *kv_slot(gb_kvlist *l, const char *key)
 			l->v[i].s = NULL;
 			return &l->v[i];
 		}
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = gb_xrealloc(l->v, l->cap * sizeof *l->v);
-	}
+	l->v = gb_grow(l->v, l->n, &l->cap, sizeof *l->v);
 	gb_kv *kv = &l->v[l->n++];
 	memset(kv, 0, sizeof *kv);
 	kv->key = gb_xstrdup(key);
@@ -168,10 +165,7 @@ void gb_report_init(gb_report *r, const gb_cli *cli)
 gb_metric *gb_report_metric(gb_report *r, const char *name, const char *unit, gb_better better,
 			    const double *samples, size_t n)
 {
-	if (r->nm == r->capm) {
-		r->capm = r->capm ? r->capm * 2 : 16;
-		r->m = gb_xrealloc(r->m, r->capm * sizeof *r->m);
-	}
+	r->m = gb_grow(r->m, r->nm, &r->capm, sizeof *r->m);
 	gb_metric *m = &r->m[r->nm++];
 	memset(m, 0, sizeof *m);
 	m->name = gb_xstrdup(name);
@@ -237,10 +231,7 @@ void gb_report_unavailable(gb_report *r, const char *name, int err, const char *
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (r->nu == r->capu) {
-		r->capu = r->capu ? r->capu * 2 : 8;
-		r->u = gb_xrealloc(r->u, r->capu * sizeof *r->u);
-	}
+	r->u = gb_grow(r->u, r->nu, &r->capu, sizeof *r->u);
 	gb_unavail *u = &r->u[r->nu++];
 	u->name = gb_xstrdup(name);
 	u->err = err;

@@ -83,6 +83,14 @@ void *gb_xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *gb_grow(void *p, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 8;
+	return gb_xrealloc(p, *cap * elem);
+}
+
 char *gb_xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
@@ -288,10 +296,7 @@ size_t gb_strlcpy(char *dst, const char *src, size_t size)
 
 void gb_strlist_add(gb_strlist *l, const char *s)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = gb_xrealloc(l->v, l->cap * sizeof *l->v);
-	}
+	l->v = gb_grow(l->v, l->n, &l->cap, sizeof *l->v);
 	l->v[l->n++] = gb_xstrdup(s);
 }
 

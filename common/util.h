@@ -32,6 +32,11 @@ void *gb_xrealloc(void *p, size_t n);
 char *gb_xstrdup(const char *s);
 char *gb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Room for one more element in a growable array of n used, *cap
+ * allocated: returns p, reallocated (doubling) when full.
+ *   v = gb_grow(v, n, &cap, sizeof *v); v[n++] = x; */
+void *gb_grow(void *p, size_t n, size_t *cap, size_t elem);
+
 /*
  * Read a small text file into buf (NUL-terminated, trailing newline
  * stripped).  'root' prefixes the path ("" or NULL for the real root; tests
