@@ -21,6 +21,15 @@ else
 	SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >&2 || echo "guestbench: apt-get update failed; trying the install anyway" >&2
+# apt and dpkg chatter goes to a log, shown only when the install fails
+log=${TMPDIR:-/tmp}/guestbench-apt.$$.log
+$SUDO apt-get update -qq >"$log" 2>&1 || echo "guestbench: apt-get update failed; trying the install anyway" >&2
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >>"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$log"
+	echo "guestbench: apt-get install failed:$missing" >&2
+	exit 1
+fi
+rm -f "$log"
+echo "guestbench: installed$missing" >&2
