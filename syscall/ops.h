@@ -29,7 +29,7 @@ typedef struct sc_op {
 	void (*teardown)(sc_ctx *c);
 	uint64_t max_iters;	/* bound per sample, 0 = none */
 	uint64_t bytes_per_iter;	/* memory one iteration keeps until the sample ends */
-	int two_cpus;		/* needs two distinct CPUs (cross-CPU variant) */
+	int cpus;		/* pinned threads: 0 not pinned, 1 on cpu_a, 2 on cpu_a and cpu_b */
 } sc_op;
 
 /* Defined in the ops_*.c files, gathered by the table in syscall.c. */

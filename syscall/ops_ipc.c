@@ -230,13 +230,13 @@ static uint64_t loop_signal(void *ctx, uint64_t n)
 
 const sc_op sc_ops_ipc[] = {
 	{ "pipe_roundtrip", "1 byte there and back through two pipes, both threads on one CPU",
-	  setup_pipe_same, loop_pipe, partner_stop, 0, 0, 0 },
+	  setup_pipe_same, loop_pipe, partner_stop, 0, 0, 1 },
 	{ "pipe_roundtrip_cross", "the same with the two threads on different CPUs (IPI wake-ups)",
-	  setup_pipe_cross, loop_pipe, partner_stop, 0, 0, 1 },
+	  setup_pipe_cross, loop_pipe, partner_stop, 0, 0, 2 },
 	{ "futex_roundtrip", "futex wake and wait there and back, both threads on one CPU",
-	  setup_futex_same, loop_futex, partner_stop, 0, 0, 0 },
+	  setup_futex_same, loop_futex, partner_stop, 0, 0, 1 },
 	{ "futex_roundtrip_cross", "the same with the two threads on different CPUs (IPI wake-ups)",
-	  setup_futex_cross, loop_futex, partner_stop, 0, 0, 1 },
+	  setup_futex_cross, loop_futex, partner_stop, 0, 0, 2 },
 	{ "signal", "a signal sent to this thread (tgkill) and handled",
 	  setup_signal, loop_signal, teardown_signal, 0, 0, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0, 0, 0 },

@@ -77,16 +77,10 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 	ctx.cpu_a = pl->cpu_a;
 	ctx.cpu_b = pl->cpu_b;
 
-	if (op->two_cpus && pl->cpu_b < 0) {
+	if (op->cpus == 2 && pl->cpu_b < 0) {
 		gb_report_unavailable(r, op->name, 0, "needs two CPUs; %s allows one", pl->from);
 		return;
 	}
-	if (op->setup && op->setup(&ctx) < 0) {
-		gb_report_unavailable(r, op->name, ctx.err, "%s", ctx.why);
-		return;
-	}
-	gb_progress("%s", op->name);
-
 	gb_batch b = *cfg;
 	b.max_iters = op->max_iters;
 	if (op->bytes_per_iter) {
@@ -94,8 +88,6 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 		 * a small container must not be OOM-killed by a default run */
 		uint64_t fit = eff->mem / 4 / op->bytes_per_iter;
 		if (fit < 64) {
-			if (op->teardown)
-				op->teardown(&ctx);
 			gb_report_unavailable(r, op->name, 0, "not enough memory: %llu bytes effective",
 					      (unsigned long long)eff->mem);
 			return;
@@ -103,6 +95,12 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 		if (!b.max_iters || fit < b.max_iters)
 			b.max_iters = fit;
 	}
+	if (op->setup && op->setup(&ctx) < 0) {
+		gb_report_unavailable(r, op->name, ctx.err, "%s", ctx.why);
+		return;
+	}
+	gb_progress("%s", op->name);
+
 	gb_batch_result res;
 	gb_batch_run(op->loop, &ctx, &b, samples, &res);
 	if (op->teardown)
@@ -124,9 +122,9 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 	double total_us = m->st.median * LI_CALLS / 1000.0;
 	gb_kv_num(&m->extra, "total_10000_calls_us", total_us);
 	gb_kv_int(&m->extra, "iterations_per_sample", (long long)res.iters);
-	if (strstr(op->name, "roundtrip")) {
+	if (op->cpus) {
 		char cpus[32];
-		snprintf(cpus, sizeof cpus, "%d,%d", ctx.cpu_a, op->two_cpus ? ctx.cpu_b : ctx.cpu_a);
+		snprintf(cpus, sizeof cpus, "%d,%d", ctx.cpu_a, op->cpus == 2 ? ctx.cpu_b : ctx.cpu_a);
 		gb_kv_str(&m->extra, "cpus", cpus);
 	}
 	gb_metric_note(m, "10k calls: %.3g ms", total_us / 1000);
