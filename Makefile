@@ -14,7 +14,9 @@
 #  - every gb-* is -static: the same file is copied into containers, VM disks
 #    and initramfs images that have no libraries at all.
 
-# The benchmarks that exist.  Adding one = a folder with <name>_main() and a word here.
+# The benchmarks that exist.  Adding one = a folder with <name>_main(), its
+# declaration in common/benches.h, and a word here (`make BENCHES="syscall
+# stream"` builds a benchmark that is not listed yet).
 BENCHES := syscall
 
 CC      ?= gcc
@@ -34,6 +36,7 @@ LDFLAGS  += -static -pthread -Wl,--gc-sections
 # linker only reaches libhwloc.a after libgbcommon.a has been searched.
 COMMON_LIBS := $(BUILD)/common/udev_stub.o -lhwloc -lnuma -lm
 LIBS_syscall := -luring
+LIBS_linpack := -lopenblas -lgfortran -lm
 
 ifeq ($(V),1)
 Q :=

@@ -5,5 +5,8 @@
 #define GB_BENCHES_H
 
 int syscall_main(int argc, char **argv);
+int stream_main(int argc, char **argv);
+int randomaccess_main(int argc, char **argv);
+int linpack_main(int argc, char **argv);
 
 #endif
