@@ -25,10 +25,13 @@ LABEL   ?= native
 BUILD   := build
 
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) -pthread -ffunction-sections -fdata-sections -fno-plt \
-            -D_GNU_SOURCE -Icommon
-LDFLAGS  += -static -pthread -Wl,--gc-sections
+# OPT, STATIC and SAN may be set on the command line; CFLAGS/LDFLAGS given
+# there are added to, never replace, what the build needs.
+OPT      ?= -O2 -g
+STATIC   ?= -static
+override CFLAGS  += $(OPT) -std=gnu11 $(WARN) -pthread -ffunction-sections -fdata-sections \
+                    -fno-plt -D_GNU_SOURCE -Icommon $(SAN)
+override LDFLAGS += $(STATIC) -pthread -Wl,--gc-sections $(SAN)
 
 # hwloc's static library calls five libudev functions and Debian ships no
 # libudev.a: common/udev_stub.c provides them (see the file for why that is
@@ -56,7 +59,7 @@ ifneq ($(filter-out $(wildcard $(DEP_FILES)),$(DEP_FILES)),)
 NEED_DEPS := deps
 endif
 
-.PHONY: all deps run test install clean check-static
+.PHONY: all deps run test install clean check-static asan
 all: $(BENCHES:%=bin/gb-%)
 
 deps:
@@ -65,7 +68,7 @@ deps:
 # -------------------------------------------------------------- common --
 COMMON_SRC := $(filter-out common/udev_stub.c common/main.c,$(wildcard common/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
-LIBGB      := common/libgbcommon.a
+LIBGB      ?= common/libgbcommon.a
 
 $(LIBGB): $(COMMON_OBJ)
 	@$(if $(Q),echo "  AR      $@")
@@ -112,6 +115,16 @@ $(BUILD)/tests/%: tests/tools/%.c | $(NEED_DEPS)
 test: all $(TEST_BIN) $(TOOL_BIN) | $(NEED_DEPS)
 	$(Q)scripts/test-deps.sh
 	$(Q)tests/run
+
+# The unit tests under AddressSanitizer + UBSan: a separate, dynamically
+# linked build (the sanitizer runtimes are shared libraries) in build/asan.
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan: | $(NEED_DEPS)
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan LIBGB=build/asan/libgbcommon.a SAN="$(ASAN)" \
+	    STATIC= OPT="-O1 -g" $(TEST_SRC:tests/unit/%.c=build/asan/tests/%)
+	$(Q)fail=0; for t in build/asan/tests/test_*; do case $$t in *.log|*.d) continue;; esac; \
+	    GB_ROOT=$$PWD ASAN_OPTIONS=detect_leaks=0 $$t > $$t.log 2>&1 || { echo "FAIL $$t"; tail -20 $$t.log; fail=1; }; \
+	    done; [ $$fail = 0 ] && echo "asan: all unit tests clean"
 
 run: all
 	$(Q)mkdir -p results
