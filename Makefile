@@ -17,7 +17,7 @@
 # The benchmarks that exist.  Adding one = a folder with <name>_main(), its
 # declaration in common/benches.h, and a word here (`make BENCHES="syscall
 # stream"` builds a benchmark that is not listed yet).
-BENCHES := syscall
+BENCHES := syscall stream
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -59,7 +59,7 @@ ifneq ($(filter-out $(wildcard $(DEP_FILES)),$(DEP_FILES)),)
 NEED_DEPS := deps
 endif
 
-.PHONY: all deps run test install clean check-static asan
+.PHONY: all deps run test install clean check-static asan list-benches
 all: $(BENCHES:%=bin/gb-%)
 
 deps:
@@ -126,9 +126,15 @@ asan: | $(NEED_DEPS)
 	    GB_ROOT=$$PWD ASAN_OPTIONS=detect_leaks=0 $$t > $$t.log 2>&1 || { echo "FAIL $$t"; tail -20 $$t.log; fail=1; }; \
 	    done; [ $$fail = 0 ] && echo "asan: all unit tests clean"
 
+# The quick suite: every benchmark's --quick run, a table each on stdout and
+# results/$(LABEL)-<bench>.json (until the multi-call `guestbench suite`).
 run: all
 	$(Q)mkdir -p results
-	$(Q)bin/gb-syscall --quick --label $(LABEL) -o results/$(LABEL)-syscall.json
+	$(Q)for b in $(BENCHES); do bin/gb-$$b --quick --label $(LABEL) -o results/$(LABEL)-$$b.json || exit $$?; echo; done
+
+# The benchmark list, for tests that must cover every one of them.
+list-benches:
+	@echo $(BENCHES)
 
 check-static: all
 	$(Q)for b in bin/gb-*; do file $$b | grep -q 'statically linked' || { echo "$$b is not static"; exit 1; }; done

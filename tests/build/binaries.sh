@@ -6,7 +6,8 @@
 cd "$GB_ROOT" || exit 1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-for b in bin/gb-*; do
+for n in $(make -s list-benches); do
+	b=bin/gb-$n
 	file "$b" | grep -q "statically linked"; ok $? "$b is statically linked"
 	readelf -d "$b" 2>/dev/null | grep -q "NEEDED"; ok $((!$?)) "$b needs no shared library"
 	readelf -l "$b" | grep -q "INTERP"; ok $((!$?)) "$b has no program interpreter"
@@ -21,13 +22,15 @@ echo "$cmds" | grep -q -e '-march=' ; ok $((!$?)) "no -march= on any compile lin
 out=$(make -s run LABEL=gbtest 2>&1)
 ok $? "make run succeeds"
 echo "$out" | grep -q "^getpid "; ok $? "make run prints the table"
-jget results/gbtest-syscall.json >/dev/null; ok $? "make run writes results/gbtest-syscall.json"
-is "$(jget results/gbtest-syscall.json label)" "gbtest" "LABEL= reaches the result"
+for n in $(make -s list-benches); do
+	jget "results/gbtest-$n.json" >/dev/null; ok $? "make run writes results/gbtest-$n.json"
+	is "$(jget "results/gbtest-$n.json" label)" "gbtest" "LABEL= reaches the $n result"
+done
 rm -f results/gbtest-*.json
 
 make -s install PREFIX=/usr DESTDIR="$tmp/dest" >/dev/null
 ok $? "make install with DESTDIR"
-for b in bin/gb-*; do
-	[ -x "$tmp/dest/usr/bin/$(basename "$b")" ]; ok $? "installed $(basename "$b")"
+for b in $(make -s list-benches); do
+	[ -x "$tmp/dest/usr/bin/gb-$b" ]; ok $? "installed gb-$b"
 done
 done_testing

@@ -6,8 +6,14 @@
 . "$(dirname "$0")/../lib/tap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-# The binaries under test, and the quick arguments of each.
-declare -A ARGS=( [gb-syscall]="--quick --format json" )
+# Every benchmark of the Makefile runs with --quick --format json; a
+# benchmark that needs other arguments here gets a line in ARGS.
+declare -A ARGS=()
+BINS=()
+for b in $(make -s -C "$GB_ROOT" list-benches); do
+	BINS+=("gb-$b")
+	: "${ARGS[gb-$b]:=--quick --format json}"
+done
 
 run_bwrap() {	# BIN ARGS...: run in an empty tmpfs root with bubblewrap
 	local bin=$1; shift
@@ -34,7 +40,7 @@ check_doc() {	# TOOL BIN: the document a run left in $tmp/out.json
 	[ "${n:-0}" -ge 1 ] 2>/dev/null; ok $? "$how $bin: results produced ($n)"
 }
 
-for bin in "${!ARGS[@]}"; do
+for bin in "${BINS[@]}"; do
 	[ -x "$GB_BIN/$bin" ] || { ok 1 "$bin is built"; continue; }
 	# shellcheck disable=SC2086
 	if command -v bwrap >/dev/null && run_bwrap "$bin" --version >/dev/null 2>&1; then

@@ -9,8 +9,8 @@ if [ -z "$Q" ]; then
 	done_testing; exit
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for b in "$GB_BIN"/gb-*; do
-	n=$(basename "$b")
+for bench in $(make -s -C "$GB_ROOT" list-benches); do
+	b=$GB_BIN/gb-$bench n=gb-$bench
 	"$Q" -cpu Nehalem "$b" --quick --format json >"$tmp/$n.json" 2>"$tmp/$n.err"
 	rc=$?
 	is "$rc" "0" "$n on a Nehalem CPU model exits 0 (no SIGILL)"
