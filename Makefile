@@ -17,7 +17,7 @@
 # The benchmarks that exist.  Adding one = a folder with <name>_main(), its
 # declaration in common/benches.h, and a word here (`make BENCHES="syscall
 # stream"` builds a benchmark that is not listed yet).
-BENCHES := syscall stream
+BENCHES := syscall stream randomaccess
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -103,10 +103,15 @@ TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 TEST_LIBS := -ljansson -luring
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBGB) $(BUILD)/common/udev_stub.o | $(NEED_DEPS)
+# A unit test named test_<bench>* may test that benchmark's own functions:
+# it is linked with the benchmark's objects (they hold no main) and libs.
+test_bench = $(firstword $(foreach b,$(BENCHES),$(if $(filter test_$(b)%,$(1)),$(b))))
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/unit/%.c $$($$(call test_bench,$$*)_OBJ) $(LIBGB) $(BUILD)/common/udev_stub.o | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $(LIBGB) $(TEST_LIBS) $(COMMON_LIBS) 2>$@.log || { cat $@.log; exit 1; }
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $($(call test_bench,$*)_OBJ) $(LIBGB) \
+	    $(TEST_LIBS) $(LIBS_$(call test_bench,$*)) $(COMMON_LIBS) 2>$@.log || { cat $@.log; exit 1; }
 
 $(BUILD)/tests/%: tests/tools/%.c | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
