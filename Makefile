@@ -17,7 +17,7 @@
 # The benchmarks that exist.  Adding one = a folder with <name>_main(), its
 # declaration in common/benches.h, and a word here (`make BENCHES="syscall
 # stream"` builds a benchmark that is not listed yet).
-BENCHES := syscall stream randomaccess
+BENCHES := syscall stream randomaccess linpack
 
 CC      ?= gcc
 PREFIX  ?= /usr/local

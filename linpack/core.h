@@ -1,0 +1,209 @@
+/* core.h - which OpenBLAS core type (kernel set) to run, from the CPU's
+ * features.  Header-only and free of OpenBLAS so the unit test can feed it
+ * made-up feature sets (tests/unit/test_linpack_core.c).
+ *
+ * OpenBLAS 0.3.21 built DYNAMIC_ARCH picks its kernels from the CPU's
+ * family/model table.  A CPU newer than the table gets an old core (a
+ * Sapphire/Emerald Rapids Xeon: Prescott, SSE3; Zen 5: Haswell, AVX2),
+ * i.e. 2-5x below what the CPU can do.  We decide from what the CPU and
+ * OS actually allow (CPUID + XGETBV, gb_isa), which is also what a VM
+ * lets the guest use, and only ever *raise* the library's choice to the
+ * strongest tier those features support - or lower it when GB_ISA caps
+ * the level or the features cannot run the library's pick. */
+#ifndef LP_CORE_H
+#define LP_CORE_H
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cpuid.h"
+
+/* Kernel tiers: what the dgemm kernel of a core type needs. */
+enum { LP_TIER_SSE = 0, LP_TIER_AVX = 1, LP_TIER_AVX2 = 2, LP_TIER_AVX512 = 3 };
+
+/* The core names OpenBLAS 0.3.21 (Debian, DYNAMIC_ARCH) accepts in
+ * OPENBLAS_CORETYPE.  An unknown name is not an error there: it silently
+ * selects some other core, so we only ever pass names from this list. */
+struct lp_core_info {
+	const char *name;
+	int tier;
+};
+
+static const struct lp_core_info lp_cores[] = {
+	{ "Katmai", LP_TIER_SSE }, { "Coppermine", LP_TIER_SSE }, { "Northwood", LP_TIER_SSE },
+	{ "Prescott", LP_TIER_SSE }, { "Banias", LP_TIER_SSE }, { "Atom", LP_TIER_SSE },
+	{ "Core2", LP_TIER_SSE }, { "Penryn", LP_TIER_SSE }, { "Dunnington", LP_TIER_SSE },
+	{ "Nehalem", LP_TIER_SSE }, { "Athlon", LP_TIER_SSE }, { "Opteron", LP_TIER_SSE },
+	{ "Opteron_SSE3", LP_TIER_SSE }, { "Barcelona", LP_TIER_SSE }, { "Nano", LP_TIER_SSE },
+	{ "Bobcat", LP_TIER_SSE },
+	/* Bulldozer/Piledriver kernels use AVX with AMD's FMA4, which no
+	 * current CPU has: treat them as needing AVX and never pick them */
+	{ "Sandybridge", LP_TIER_AVX }, { "Bulldozer", LP_TIER_AVX }, { "Piledriver", LP_TIER_AVX },
+	{ "Haswell", LP_TIER_AVX2 }, { "Steamroller", LP_TIER_AVX2 }, { "Excavator", LP_TIER_AVX2 },
+	{ "SkylakeX", LP_TIER_AVX512 }, { "Cooperlake", LP_TIER_AVX512 },
+	{ NULL, 0 },
+};
+
+#define LP_CORE_NAMES "Katmai, Coppermine, Northwood, Prescott, Banias, Atom, Core2, Penryn, " \
+	"Dunnington, Nehalem, Athlon, Opteron, Opteron_SSE3, Barcelona, Nano, Bobcat, Sandybridge, " \
+	"Bulldozer, Piledriver, Haswell, Steamroller, Excavator, SkylakeX, Cooperlake"
+
+/* The entry for a name (case-insensitive, as OpenBLAS compares), or NULL. */
+static inline const struct lp_core_info *lp_core_find(const char *name)
+{
+	for (const struct lp_core_info *c = lp_cores; c->name; c++)
+		if (name && strcasecmp(name, c->name) == 0)
+			return c;
+	return NULL;
+}
+
+/* The strongest tier the features allow, capped by GB_ISA (isa->best).
+ * SkylakeX's kernels need AVX-512 F, DQ, BW, VL and CD; gb_isa's AVX-512
+ * level already requires F/BW/DQ/VL with the OS state enabled, CD is
+ * checked here. */
+static inline int lp_tier_allowed(const gb_isa *isa)
+{
+	if (isa->best >= GB_ISA_AVX512 && isa->avx512f && isa->avx512dq && isa->avx512bw &&
+	    isa->avx512vl && isa->avx512cd)
+		return LP_TIER_AVX512;
+	if (isa->best >= GB_ISA_AVX2 && isa->avx2 && isa->fma)
+		return LP_TIER_AVX2;
+	/* gb_isa has no AVX-only level: an AVX CPU without AVX2 (Sandy
+	 * Bridge) is "baseline" uncapped; GB_ISA=baseline on a stronger CPU
+	 * (best < hw_best) caps below AVX too */
+	if (isa->avx && (isa->best >= GB_ISA_AVX2 || isa->best == isa->hw_best))
+		return LP_TIER_AVX;
+	return LP_TIER_SSE;
+}
+
+/* Can the CPU run a core's kernels at all?  Cooperlake's additions are
+ * bf16 routines only; its dgemm is SkylakeX's, so AVX-512 is the test. */
+static inline int lp_core_runs(const gb_isa *isa, const struct lp_core_info *c)
+{
+	switch (c->tier) {
+	case LP_TIER_AVX512:
+		return isa->avx512f && isa->avx512dq && isa->avx512bw && isa->avx512vl && isa->avx512cd;
+	case LP_TIER_AVX2:
+		return isa->avx2 && isa->fma;
+	case LP_TIER_AVX:
+		return isa->avx;
+	default:
+		/* SSE2/SSE3 kernels: every x86-64 CPU since 2005 runs them */
+		return 1;
+	}
+}
+
+/* The core we run for a tier: SkylakeX for AVX-512 (Cooperlake adds
+ * nothing for double precision), Haswell for AVX2+FMA (OpenBLAS 0.3.21
+ * runs AMD Zen on these too), Sandybridge for AVX; below that the SSE
+ * core matching the features. */
+static inline const char *lp_tier_core(const gb_isa *isa, int tier)
+{
+	switch (tier) {
+	case LP_TIER_AVX512:
+		return "SkylakeX";
+	case LP_TIER_AVX2:
+		return "Haswell";
+	case LP_TIER_AVX:
+		return "Sandybridge";
+	default:
+		if (isa->sse42 && isa->popcnt)
+			return "Nehalem";
+		if (isa->ssse3)
+			return "Core2";
+		return "Prescott";
+	}
+}
+
+static inline const char *lp_tier_name(int tier)
+{
+	static const char *const n[] = { "sse", "avx", "avx2", "avx512" };
+	return tier >= 0 && tier <= 3 ? n[tier] : "unknown";
+}
+
+typedef struct lp_core_choice {
+	char core[32];		/* the core to run: a name of lp_cores, "" = keep the library's */
+	int change;		/* core differs from the library's: set OPENBLAS_CORETYPE */
+	int refuse;		/* --blas-core NAME the CPU cannot run (exit 3) */
+	char reason[256];
+} lp_core_choice;
+
+/*
+ * Decide.  'lib' is the core OpenBLAS chose (openblas_get_corename()),
+ * 'request' is --blas-core: "auto", "library" or a core name (already
+ * checked against lp_cores), 'env_forced' is non-zero when the user's own
+ * OPENBLAS_CORETYPE made the library's choice.
+ */
+static inline void lp_core_select(const gb_isa *isa, const char *lib, const char *request,
+				  int env_forced, lp_core_choice *out)
+{
+	memset(out, 0, sizeof *out);
+	const struct lp_core_info *lc = lp_core_find(lib);
+	snprintf(out->core, sizeof out->core, "%s", lib ? lib : "unknown");
+
+	if (request && strcmp(request, "library") == 0) {
+		snprintf(out->reason, sizeof out->reason, "--blas-core library: OpenBLAS's own choice");
+		return;
+	}
+	if (request && strcmp(request, "auto") != 0) {
+		const struct lp_core_info *rc = lp_core_find(request);
+		if (!rc) {
+			out->refuse = 1;
+			snprintf(out->reason, sizeof out->reason, "--blas-core %s: not an OpenBLAS core type",
+				 request);
+			return;
+		}
+		if (!lp_core_runs(isa, rc)) {
+			out->refuse = 1;
+			snprintf(out->reason, sizeof out->reason,
+				 "--blas-core %s needs %s, which this CPU (or the hypervisor) does not offer",
+				 rc->name, lp_tier_name(rc->tier));
+			return;
+		}
+		snprintf(out->core, sizeof out->core, "%s", rc->name);
+		out->change = !lc || strcasecmp(lc->name, rc->name) != 0;
+		snprintf(out->reason, sizeof out->reason, "--blas-core %s", rc->name);
+		return;
+	}
+
+	/* auto */
+	int allowed = lp_tier_allowed(isa);
+	/* an OPENBLAS_CORETYPE inherited from the environment is judged like
+	 * the library's own pick: a profile that exports Haswell on an
+	 * AVX-512 machine is the same trap (--blas-core library keeps it) */
+	const char *who = env_forced ? "OPENBLAS_CORETYPE in the environment" : "library";
+	if (!lc) {
+		/* a core we do not know (a newer OpenBLAS): trust it unless
+		 * we have a stronger tier to offer */
+		if (allowed > LP_TIER_SSE) {
+			snprintf(out->core, sizeof out->core, "%s", lp_tier_core(isa, allowed));
+			out->change = 1;
+			snprintf(out->reason, sizeof out->reason,
+				 "%s chose %s, unknown to gb-linpack; the CPU allows %s: %s", who,
+				 lib ? lib : "nothing", lp_tier_name(allowed), out->core);
+		} else {
+			snprintf(out->reason, sizeof out->reason, "%s: %s kept, no AVX on this CPU",
+				 who, lib ? lib : "unknown");
+		}
+		return;
+	}
+	if (lc->tier < allowed) {
+		snprintf(out->core, sizeof out->core, "%s", lp_tier_core(isa, allowed));
+		out->change = 1;
+		snprintf(out->reason, sizeof out->reason, "%s chose %s (%s kernels) but the CPU allows %s: %s",
+			 who, lc->name, lp_tier_name(lc->tier), lp_tier_name(allowed), out->core);
+	} else if (lc->tier > allowed || !lp_core_runs(isa, lc)) {
+		snprintf(out->core, sizeof out->core, "%s", lp_tier_core(isa, allowed));
+		out->change = strcasecmp(out->core, lc->name) != 0;
+		snprintf(out->reason, sizeof out->reason, "%s chose %s (%s kernels) but %s: %s", who,
+			 lc->name, lp_tier_name(lc->tier),
+			 isa->best < isa->hw_best ? "GB_ISA caps the level" : "the CPU does not allow them",
+			 out->core);
+	} else {
+		snprintf(out->reason, sizeof out->reason, "%s: %s matches the CPU's features (%s)",
+			 who, lc->name, lp_tier_name(allowed));
+	}
+}
+
+#endif

@@ -1,0 +1,103 @@
+/* test_linpack_core.c - gb-linpack's choice of OpenBLAS core type on
+ * made-up feature sets (linpack/core.h is header-only for this). */
+#include <string.h>
+
+#include "../../linpack/core.h"
+#include "tap.h"
+
+enum { NONE, SSE, AVX, AVX2, AVX512 };
+
+/* A CPU with the features of one generation, as gb_isa_get() would see
+ * it after XGETBV; 'cap' is GB_ISA's level cap (-1: none). */
+static gb_isa cpu(int gen, int cap)
+{
+	gb_isa i;
+	memset(&i, 0, sizeof i);
+	i.sse2 = 1;
+	if (gen >= SSE)
+		i.sse3 = i.ssse3 = i.sse41 = i.sse42 = i.popcnt = 1;
+	if (gen >= AVX)
+		i.avx = 1;
+	if (gen >= AVX2)
+		i.avx2 = i.fma = i.bmi1 = i.bmi2 = 1;
+	if (gen >= AVX512)
+		i.avx512f = i.avx512dq = i.avx512cd = i.avx512bw = i.avx512vl = 1;
+	i.hw_best = gen >= AVX512 ? GB_ISA_AVX512 : gen >= AVX2 ? GB_ISA_AVX2 : GB_ISA_BASELINE;
+	i.best = cap >= 0 && (gb_isa_level)cap < i.hw_best ? (gb_isa_level)cap : i.hw_best;
+	return i;
+}
+
+static void expect(int gen, int cap, const char *lib, const char *req, int env, const char *core,
+		   int change, int refuse, const char *what)
+{
+	gb_isa i = cpu(gen, cap);
+	lp_core_choice c;
+	lp_core_select(&i, lib, req, env, &c);
+	int pass = strcmp(c.core, core) == 0 && c.change == change && c.refuse == refuse;
+	if (!ok(pass, "%s", what))
+		printf("#   got core %s change %d refuse %d (%s); want %s %d %d\n", c.core, c.change,
+		       c.refuse, c.reason, core, change, refuse);
+	else if (!c.reason[0])
+		ok(0, "%s: a reason is given", what);
+}
+
+int main(void)
+{
+	/* the three cases */
+	expect(AVX512, -1, "Prescott", "auto", 0, "SkylakeX", 1, 0,
+	       "AVX-512 CPU, library fell back to Prescott: SkylakeX");
+	expect(AVX512, -1, "Haswell", "auto", 0, "SkylakeX", 1, 0,
+	       "AVX-512 CPU (Zen 5), library chose Haswell: SkylakeX");
+	expect(AVX2, -1, "Prescott", "auto", 0, "Haswell", 1, 0, "AVX2+FMA CPU, library Prescott: Haswell");
+	expect(SSE, -1, "Nehalem", "auto", 0, "Nehalem", 0, 0, "no AVX: the library's default");
+	expect(SSE, -1, "Prescott", "auto", 0, "Prescott", 0, 0, "no AVX, Prescott: kept");
+
+	/* same tier: the library's pick stands */
+	expect(AVX512, -1, "Cooperlake", "auto", 0, "Cooperlake", 0, 0, "Cooperlake on AVX-512: kept");
+	expect(AVX512, -1, "SkylakeX", "auto", 0, "SkylakeX", 0, 0, "SkylakeX on AVX-512: kept");
+	expect(AVX2, -1, "Excavator", "auto", 0, "Excavator", 0, 0, "Excavator on AVX2: kept");
+	expect(AVX, -1, "Nehalem", "auto", 0, "Sandybridge", 1, 0, "AVX only (Sandy Bridge): Sandybridge");
+
+	/* VM hides AVX-512 (XCR0 or CPUID): AVX2 tier */
+	gb_isa half = cpu(AVX512, -1);
+	half.avx512cd = 0;
+	lp_core_choice c;
+	lp_core_select(&half, "Prescott", "auto", 0, &c);
+	is_str(c.core, "Haswell", "AVX-512 without CD: Haswell, not SkylakeX");
+
+	/* the library (or the environment) picked kernels the CPU cannot run */
+	expect(AVX2, -1, "SkylakeX", "auto", 0, "Haswell", 1, 0, "SkylakeX on an AVX2 CPU: Haswell");
+	expect(SSE, -1, "Haswell", "auto", 1, "Nehalem", 1, 0,
+	       "OPENBLAS_CORETYPE=Haswell on a CPU without AVX: Nehalem");
+	expect(AVX512, -1, "Haswell", "auto", 1, "SkylakeX", 1, 0,
+	       "OPENBLAS_CORETYPE=Haswell inherited on AVX-512: raised too");
+
+	/* GB_ISA caps */
+	expect(AVX512, GB_ISA_AVX2, "Cooperlake", "auto", 0, "Haswell", 1, 0, "GB_ISA=avx2: Haswell");
+	expect(AVX512, GB_ISA_BASELINE, "Cooperlake", "auto", 0, "Nehalem", 1, 0,
+	       "GB_ISA=baseline: an SSE core");
+	expect(AVX2, GB_ISA_BASELINE, "Haswell", "auto", 0, "Nehalem", 1, 0,
+	       "GB_ISA=baseline on AVX2: not Sandybridge either");
+
+	/* --blas-core */
+	expect(AVX512, -1, "Haswell", "library", 0, "Haswell", 0, 0, "--blas-core library keeps it");
+	expect(SSE, -1, "Haswell", "library", 1, "Haswell", 0, 0, "library even if unusable (sanitised at start)");
+	expect(AVX512, -1, "Cooperlake", "Haswell", 0, "Haswell", 1, 0, "--blas-core Haswell forces it");
+	expect(AVX512, -1, "Haswell", "haswell", 0, "Haswell", 0, 0, "names compare case-insensitively");
+	expect(AVX2, -1, "Haswell", "SkylakeX", 0, "Haswell", 0, 1, "--blas-core SkylakeX on AVX2: refused");
+	expect(SSE, -1, "Nehalem", "Sandybridge", 0, "Nehalem", 0, 1, "--blas-core Sandybridge without AVX: refused");
+	expect(AVX2, -1, "Haswell", "Zen", 0, "Haswell", 0, 1, "Zen is no core of OpenBLAS 0.3.21: refused");
+
+	/* a core name this table does not know (a newer OpenBLAS) */
+	expect(AVX512, -1, "SapphireRapids", "auto", 0, "SkylakeX", 1, 0, "unknown core on AVX-512: SkylakeX");
+	expect(SSE, -1, "Mystery", "auto", 0, "Mystery", 0, 0, "unknown core, no AVX: kept");
+
+	/* the table */
+	ok(lp_core_find("skylakex") && lp_core_find("skylakex")->tier == LP_TIER_AVX512, "lookup");
+	ok(!lp_core_find("Bogus") && !lp_core_find(NULL), "unknown names are not found");
+	int n = 0;
+	for (const struct lp_core_info *i = lp_cores; i->name; i++)
+		n += strstr(LP_CORE_NAMES, i->name) != NULL;
+	is_int(n, (long long)(sizeof lp_cores / sizeof lp_cores[0]) - 1, "LP_CORE_NAMES lists every core");
+	return tap_done();
+}
