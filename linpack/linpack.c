@@ -209,9 +209,13 @@ int linpack_main(int argc, char **argv)
 	/* HPL is usually run once at the largest N that fits; the default N
 	 * is sized so that warm-up + repeats fit --time-limit, so 10 repeats
 	 * would mean a small N and a low efficiency.  3 timed runs give a
-	 * median at a larger N; -r overrides. */
+	 * median at a larger N, and no warm-up: generating the matrix
+	 * (untimed) has already touched every page, so a discarded full-size
+	 * LU would only shrink N.  -r and --warmup override. */
 	if (!gb_cli_isset(&cli, "repeat"))
 		cli.c.repeat = 3;
+	if (!gb_cli_isset(&cli, "warmup"))
+		cli.c.warmup = 0;
 	if (!gb_cli_isset(&cli, "time-limit"))
 		cli.c.time_limit = DEFAULT_TIME_LIMIT;
 	int do_peak = peak_on || (!cli.c.quick && !peak_off);
