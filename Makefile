@@ -19,6 +19,10 @@
 # stream"` builds a benchmark that is not listed yet).
 BENCHES := syscall stream randomaccess linpack
 
+# Programs built the same way that are not benchmarks (the suite does not
+# run them): `make TOOLS=compare` builds one that is not listed yet.
+TOOLS :=
+
 CC      ?= gcc
 PREFIX  ?= /usr/local
 LABEL   ?= native
@@ -40,6 +44,8 @@ override LDFLAGS += $(STATIC) -pthread -Wl,--gc-sections $(SAN)
 COMMON_LIBS := $(BUILD)/common/udev_stub.o -lhwloc -lnuma -lm
 LIBS_syscall := -luring
 LIBS_linpack := -lopenblas -lgfortran -lm
+LIBS_diskio := -luring
+LIBS_compare := -ljansson -lm
 
 ifeq ($(V),1)
 Q :=
@@ -60,7 +66,7 @@ NEED_DEPS := deps
 endif
 
 .PHONY: all deps run test install clean check-static asan list-benches
-all: $(BENCHES:%=bin/gb-%)
+all: $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -93,7 +99,7 @@ bin/gb-$(1): $$($(1)_OBJ) $(BUILD)/main-$(1).o $(LIBGB) $(BUILD)/common/udev_stu
 	    || { cat $(BUILD)/link-$(1).log; exit 1; }
 	$(Q)grep -v -e "dlopen' in statically linked" -e "requires at runtime the shared libraries" -e "in function" $(BUILD)/link-$(1).log || true
 endef
-$(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
+$(foreach b,$(BENCHES) $(TOOLS),$(eval $(call bench_rule,$(b))))
 
 # --------------------------------------------------------------- tests --
 # tests/unit/test_X.c -> build/tests/test_X, static like the binaries.
@@ -105,7 +111,7 @@ TEST_LIBS := -ljansson -luring
 
 # A unit test named test_<bench>* may test that benchmark's own functions:
 # it is linked with the benchmark's objects (they hold no main) and libs.
-test_bench = $(firstword $(foreach b,$(BENCHES),$(if $(filter test_$(b)%,$(1)),$(b))))
+test_bench = $(firstword $(foreach b,$(BENCHES) $(TOOLS),$(if $(filter test_$(b)%,$(1)),$(b))))
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$($$(call test_bench,$$*)_OBJ) $(LIBGB) $(BUILD)/common/udev_stub.o | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
@@ -146,7 +152,7 @@ check-static: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BENCHES:%=bin/gb-%) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf $(BUILD) bin $(LIBGB)

@@ -8,5 +8,7 @@ int syscall_main(int argc, char **argv);
 int stream_main(int argc, char **argv);
 int randomaccess_main(int argc, char **argv);
 int linpack_main(int argc, char **argv);
+int diskio_main(int argc, char **argv);
+int compare_main(int argc, char **argv);
 
 #endif
