@@ -1,7 +1,9 @@
 # guestbench - one non-recursive Makefile.
 #
-#   make            libgbcommon.a and every bin/gb-* (static, baseline x86-64)
-#   make run        build, then the quick suite: a table, and results/$(LABEL)-*.json
+#   make            libgbcommon.a, every bin/gb-* and bin/guestbench (static,
+#                   baseline x86-64)
+#   make run        build, then the quick suite: a summary table, and
+#                   results/$(LABEL).json (one guestbench-suite/1 document)
 #   make test       build, then every test (tests/run); installs what tests need
 #   make deps       apt-get install whatever is missing (run first automatically)
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
@@ -15,13 +17,15 @@
 #    and initramfs images that have no libraries at all.
 
 # The benchmarks that exist.  Adding one = a folder with <name>_main(), its
-# declaration in common/benches.h, and a word here (`make BENCHES="syscall
-# stream"` builds a benchmark that is not listed yet).
-BENCHES := syscall stream randomaccess linpack
+# declaration in common/benches.h, a word here (`make BENCHES="syscall
+# stream"` builds a benchmark that is not listed yet) and its line in
+# suite/benches.c, the table of the multi-call bin/guestbench, which links
+# every benchmark listed here.
+BENCHES := syscall stream randomaccess linpack diskio
 
 # Programs built the same way that are not benchmarks (the suite does not
 # run them): `make TOOLS=compare` builds one that is not listed yet.
-TOOLS :=
+TOOLS := compare
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -66,7 +70,7 @@ NEED_DEPS := deps
 endif
 
 .PHONY: all deps run test install clean check-static asan list-benches
-all: $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%)
+all: $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%) bin/guestbench
 
 deps:
 	$(Q)scripts/deps.sh
@@ -100,6 +104,20 @@ bin/gb-$(1): $$($(1)_OBJ) $(BUILD)/main-$(1).o $(LIBGB) $(BUILD)/common/udev_stu
 	$(Q)grep -v -e "dlopen' in statically linked" -e "requires at runtime the shared libraries" -e "in function" $(BUILD)/link-$(1).log || true
 endef
 $(foreach b,$(BENCHES) $(TOOLS),$(eval $(call bench_rule,$(b))))
+
+# ---------------------------------------------------------- guestbench --
+# The multi-call binary: suite/*.c (dispatcher, suite) + every benchmark's
+# objects + their libraries, linked once.  The gb-* binaries stay: each
+# is still built on its own, for a guest that needs only one of them.
+SUITE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard suite/*.c))
+GB_ALL_OBJ  := $(foreach b,$(BENCHES),$($(b)_OBJ))
+GB_ALL_LIBS := $(foreach b,$(BENCHES),$(LIBS_$(b))) -ljansson
+bin/guestbench: $(SUITE_OBJ) $(GB_ALL_OBJ) $(LIBGB) $(BUILD)/common/udev_stub.o
+	@mkdir -p bin
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(SUITE_OBJ) $(GB_ALL_OBJ) $(LIBGB) $(GB_ALL_LIBS) $(COMMON_LIBS) \
+	    2> $(BUILD)/link-guestbench.log || { cat $(BUILD)/link-guestbench.log; exit 1; }
+	$(Q)grep -v -e "dlopen' in statically linked" -e "requires at runtime the shared libraries" -e "in function" $(BUILD)/link-guestbench.log || true
 
 # --------------------------------------------------------------- tests --
 # tests/unit/test_X.c -> build/tests/test_X, static like the binaries.
@@ -137,22 +155,22 @@ asan: | $(NEED_DEPS)
 	    GB_ROOT=$$PWD ASAN_OPTIONS=detect_leaks=0 $$t > $$t.log 2>&1 || { echo "FAIL $$t"; tail -20 $$t.log; fail=1; }; \
 	    done; [ $$fail = 0 ] && echo "asan: all unit tests clean"
 
-# The quick suite: every benchmark's --quick run, a table each on stdout and
-# results/$(LABEL)-<bench>.json (until the multi-call `guestbench suite`).
+# The quick suite: every benchmark's --quick run as one document,
+# results/$(LABEL).json (what gb-compare reads), and the summary table.
 run: all
 	$(Q)mkdir -p results
-	$(Q)for b in $(BENCHES); do bin/gb-$$b --quick --label $(LABEL) -o results/$(LABEL)-$$b.json || exit $$?; echo; done
+	$(Q)bin/guestbench suite --quick --label $(LABEL) -o results/$(LABEL).json
 
 # The benchmark list, for tests that must cover every one of them.
 list-benches:
 	@echo $(BENCHES)
 
 check-static: all
-	$(Q)for b in bin/gb-*; do file $$b | grep -q 'statically linked' || { echo "$$b is not static"; exit 1; }; done
+	$(Q)for b in bin/gb-* bin/guestbench; do file $$b | grep -q 'statically linked' || { echo "$$b is not static"; exit 1; }; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%) bin/guestbench $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf $(BUILD) bin $(LIBGB)

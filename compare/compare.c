@@ -1,0 +1,205 @@
+/* compare.c - gb-compare: compare result files of the same benchmarks run
+ * in different environments.
+ *
+ *   gb-compare BASE.json OTHER.json...     suite or single-benchmark files
+ *
+ * The first environment is the base; every other one is compared with it.
+ * Single-benchmark files with the same label and different benchmarks
+ * make one environment (results/native-*.json), so a directory of
+ * per-benchmark files compares like a suite file.
+ *
+ * Exit status (docs/compare.md): 0 compared; 1 an environment had no
+ * metric in common with the base, or an output could not be written;
+ * 2 usage error, unreadable or malformed input (file:line:column).  The
+ * verdicts never change it: a "slower" is a result, not a failure, and
+ * scripts must be able to tell a broken input from a slow guest. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "benches.h"
+#include "cli.h"
+#include "compare.h"
+
+/* -o FILE's format: --format when given, else from the extension. */
+static const char *file_format(const gb_cli *cli, const char *fmt_opt, const char *path)
+{
+	if (gb_cli_isset(cli, "format"))
+		return fmt_opt;
+	const char *dot = strrchr(path, '.');
+	if (dot && strcmp(dot, ".json") == 0)
+		return "json";
+	if (dot && strcmp(dot, ".csv") == 0)
+		return "csv";
+	if (dot && (strcmp(dot, ".md") == 0 || strcmp(dot, ".markdown") == 0))
+		return "markdown";
+	return "table";
+}
+
+/* Whole or not at all: a temporary file next to it, then a rename. */
+static int write_file(const char *path, const cmp_result *r, const char *format, int svg)
+{
+	char *tmp = gb_xasprintf("%s.tmp.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		gb_err("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (svg)
+		cmp_svg(r, f);
+	else
+		cmp_render(r, format, f);
+	int bad = ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		gb_err("%s: cannot write: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* The same label twice (two runs of one benchmark, both "unlabelled"):
+ * every environment of that label is named by its file instead, so the
+ * columns can be told apart. */
+static void relabel(cmp_env *envs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int dup = 0;
+		for (size_t j = 0; j < n; j++)
+			dup |= j != i && strcmp(envs[i].doc_label, envs[j].doc_label) == 0;
+		if (!dup)
+			continue;
+		const char *base = strrchr(envs[i].path, '/') ? strrchr(envs[i].path, '/') + 1 : envs[i].path;
+		size_t len = strlen(base);
+		if (len > 5 && strcmp(base + len - 5, ".json") == 0)
+			len -= 5;
+		free(envs[i].label);
+		envs[i].label = gb_xasprintf("%.*s", (int)len, base);
+	}
+	/* two files of the same name in different folders: number them */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(envs[i].label, envs[j].label) == 0) {
+				char *l = gb_xasprintf("%s#%zu", envs[i].label, i + 1);
+				free(envs[i].label);
+				envs[i].label = l;
+				break;
+			}
+}
+
+static int check_svg(const char *v, char *msg, unsigned len)
+{
+	if (!v[0] || v[strlen(v) - 1] == '/') {
+		snprintf(msg, len, "a file name, e.g. chart.svg");
+		return -1;
+	}
+	return 0;
+}
+
+int compare_main(int argc, char **argv)
+{
+	const char *format = NULL, *svg = NULL;
+	double alpha = 0.05;
+	const gb_opt opts[] = {
+		{ "format", 0, GB_OPT_CHOICE, &format, "table", 0, 0, "table|markdown|csv|json", "FMT",
+		  "output format (with -o: the file's, default from its extension)", NULL },
+		{ "svg", 0, GB_OPT_STRING, &svg, NULL, 0, 0, NULL, "FILE",
+		  "also draw a chart: bars normalised to the base, 95% CI error bars", check_svg },
+		{ "alpha", 0, GB_OPT_DOUBLE, &alpha, "0.05", 0.0001, 0.5, NULL, "P",
+		  "significance level of the test and 1 - confidence of the interval", NULL },
+		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+	};
+	const gb_cli_spec spec = {
+		.prog = "gb-compare",
+		.bench = "compare",
+		.summary = "compare guestbench results: ratios, 95% confidence intervals, verdicts, a chart",
+		.synopsis = "[options] BASE.json OTHER.json...",
+		.epilog = "Files are guestbench/1 (one benchmark) or guestbench-suite/1 documents; the first\n"
+			  "environment is the base.  Files of one label holding different benchmarks join\n"
+			  "into one environment.  Exit status: 0 compared (whatever the verdicts), 1 an\n"
+			  "environment shares no metric with the base or an output could not be written,\n"
+			  "2 usage error or malformed input.  See docs/compare.md.\n",
+		.common = 0,
+		.opts = opts,
+		.max_positional = -1,
+	};
+	gb_cli cli;
+	int rc = gb_cli_parse(&cli, &spec, argc, argv);
+	if (rc) {
+		gb_cli_free(&cli);
+		return gb_cli_exit(rc);
+	}
+	if (cli.npos < 1) {
+		gb_err("no result files given (usage: gb-compare BASE.json OTHER.json...)");
+		gb_cli_free(&cli);
+		return GB_EXIT_USAGE;
+	}
+
+	cmp_env *envs = gb_xcalloc((size_t)cli.npos, sizeof *envs);
+	size_t nenv = 0;
+	for (int i = 0; i < cli.npos; i++) {
+		char err[512];
+		cmp_env e;
+		if (cmp_load_file(&e, cli.pos[i], err, sizeof err) < 0) {
+			gb_err("%s", err);
+			cmp_env_free(&e);
+			rc = GB_EXIT_USAGE;
+			goto out;
+		}
+		size_t k;
+		for (k = 0; k < nenv; k++)
+			if (cmp_env_can_merge(&envs[k], &e)) {
+				cmp_env_merge(&envs[k], &e);
+				break;
+			}
+		if (k < nenv)
+			continue;
+		envs[nenv++] = e;
+	}
+	relabel(envs, nenv);
+	if (nenv < 2) {
+		gb_err("only one environment (%s) in the files given: need a base and at least one other",
+		       envs[0].label);
+		rc = GB_EXIT_USAGE;
+		goto out;
+	}
+
+	cmp_result r;
+	cmp_match(&r, &envs[0], envs + 1, nenv - 1, alpha);
+	rc = GB_EXIT_OK;
+	for (size_t i = 0; i < r.nside; i++)
+		if (!r.side[i].np) {
+			gb_err("%s and %s have no metric in common: nothing to compare", envs[0].label,
+			       r.side[i].env->label);
+			rc = GB_EXIT_INVALID;
+		}
+
+	const char *out = cli.c.output;
+	int doc_to_stdout = out && strcmp(out, "-") == 0;
+	const char *stdout_fmt = doc_to_stdout ? file_format(&cli, format, ".json") : format;
+	if (out && !doc_to_stdout && !gb_cli_isset(&cli, "format"))
+		stdout_fmt = "table";
+	if (!cli.c.quiet || doc_to_stdout)
+		cmp_render(&r, stdout_fmt, stdout);
+	/* warnings belong on stderr when stdout carries no notes for a reader */
+	if (cli.c.quiet || strcmp(stdout_fmt, "json") == 0 || strcmp(stdout_fmt, "csv") == 0)
+		for (size_t i = 0; i < r.warnings.n; i++)
+			gb_warnx("%s", r.warnings.v[i]);
+	if (out && !doc_to_stdout && write_file(out, &r, file_format(&cli, format, out), 0) < 0)
+		rc = GB_EXIT_INVALID;
+	if (svg && write_file(svg, &r, NULL, 1) < 0)
+		rc = GB_EXIT_INVALID;
+	fflush(stdout);
+	cmp_result_free(&r);
+out:
+	for (size_t i = 0; i < nenv; i++)
+		cmp_env_free(&envs[i]);
+	free(envs);
+	gb_cli_free(&cli);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/* doc.c - write the guestbench-suite/1 document.
+ *
+ * The runs were parsed with jansson (to validate them); they are written
+ * back through common/json's writer rather than json_dump, so numbers keep
+ * the shortest text that reads back exactly - as in every single-benchmark
+ * document - instead of jansson's 17 digits (0.1 -> 0.10000000000000001),
+ * and the fingerprint comes straight from common/env. */
+#include <jansson.h>
+
+#include "env.h"
+#include "guestbench.h"
+#include "json.h"
+#include "util.h"
+
+static void put(gb_json *j, const char *key, json_t *v)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		gb_json_obj_begin(j, key);
+		json_object_foreach(v, k, m)
+			put(j, k, m);
+		gb_json_obj_end(j);
+		break;
+	case JSON_ARRAY:
+		gb_json_arr_begin(j, key);
+		json_array_foreach(v, i, m)
+			put(j, NULL, m);
+		gb_json_arr_end(j);
+		break;
+	case JSON_STRING:
+		gb_json_str(j, key, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		gb_json_int(j, key, (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		gb_json_num(j, key, json_real_value(v));
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		gb_json_bool(j, key, json_is_true(v));
+		break;
+	case JSON_NULL:
+		gb_json_null(j, key);
+		break;
+	}
+}
+
+void gb_suite_json(const gb_suite *s, FILE *f)
+{
+	gb_json j;
+	gb_json_init(&j, f, 1);
+	gb_json_obj_begin(&j, NULL);
+	gb_json_str(&j, "schema", "guestbench-suite/1");
+	gb_json_str(&j, "version", GB_VERSION);
+	gb_json_str(&j, "label", s->label);
+	gb_json_str(&j, "started", s->started);
+	gb_json_str(&j, "finished", s->finished);
+	gb_json_bool(&j, "quick", s->quick);
+	gb_env_json(&j, s->env);
+	put(&j, "runs", s->runs);
+	put(&j, "skipped", s->skipped);
+	put(&j, "seconds", s->seconds);
+	gb_json_bool(&j, "valid", s->valid);
+	gb_json_obj_end(&j);
+	gb_json_end(&j);
+}

@@ -1,0 +1,89 @@
+/* main.c - guestbench, the multi-call binary: every benchmark and the
+ * suite in one static file, so a guest needs exactly one thing copied in.
+ *
+ *   guestbench BENCH [args]     run one benchmark (as gb-BENCH would)
+ *   guestbench suite [args]     run them all (suite.c)
+ *   gb-BENCH or BENCH [args]    the same through a link named after it
+ *
+ * Dispatch is busybox style, on the base name of argv[0] first: a link
+ * named gb-stream runs stream.  It must be, for gb-linpack's re-exec
+ * (linpack/core.c executes this file again with the argv it was given,
+ * whose argv[0] is then "linpack" or "gb-linpack"), and for the suite,
+ * which starts each benchmark as a child with argv[0] = its name.  Any
+ * other name (guestbench, or a copy renamed by a user) falls through to
+ * argv[1], so the binary works whatever the file is called. */
+#include <stdio.h>
+#include <string.h>
+
+#include "guestbench.h"
+#include "util.h"
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* "gb-stream" and "stream" name the same benchmark. */
+static const gb_applet *applet_of(const char *name)
+{
+	if (strncmp(name, "gb-", 3) == 0)
+		name += 3;
+	return gb_applet_find(name);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "guestbench %s - what does this isolation layer cost?\n\n"
+		"usage: guestbench BENCH [options]     run one benchmark (BENCH --help: its options)\n"
+		"       guestbench suite [options]     run every benchmark, one JSON document\n"
+		"       gb-BENCH [options]             the same through a link named gb-BENCH\n"
+		"       guestbench --list | --version | --help\n\n"
+		"benchmarks:", GB_VERSION);
+	for (size_t i = 0; i < gb_napplets; i++)
+		fprintf(f, " %s", gb_applets[i].name);
+	fprintf(f, "\n\nsuite: guestbench suite --help\n");
+}
+
+int main(int argc, char **argv)
+{
+	const gb_applet *a;
+
+	/* execve may pass an empty argv: then there is no name to go by */
+	if (argc > 0 && argv[0] && (a = applet_of(base_name(argv[0]))))
+		return a->main(argc, argv);
+
+	gb_prog = "guestbench";
+	if (argc < 2) {
+		usage(stderr);
+		return GB_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "suite") == 0)
+		return suite_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return GB_EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("guestbench %s (results schema guestbench/1, suites guestbench-suite/1)\n",
+		       GB_VERSION);
+		return GB_EXIT_OK;
+	}
+	if (strcmp(cmd, "--list") == 0) {
+		for (size_t i = 0; i < gb_napplets; i++)
+			printf("%s\n", gb_applets[i].name);
+		return GB_EXIT_OK;
+	}
+	/* the benchmark sees itself as argv[0], as when called through a link */
+	if ((a = applet_of(cmd)))
+		return a->main(argc - 1, argv + 1);
+
+	char names[512] = "";
+	for (size_t i = 0; i < gb_napplets; i++) {
+		size_t n = strlen(names);
+		snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "", gb_applets[i].name);
+	}
+	gb_err("unknown benchmark or command '%s' (benchmarks: %s; or suite; see --help)", cmd, names);
+	return GB_EXIT_USAGE;
+}

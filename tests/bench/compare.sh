@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# gb-compare: exit statuses, formats, malformed input, SVG validity, and
+# two real gb-syscall --quick runs that must pair up completely.
+. "$(dirname "$0")/../lib/tap.sh"
+B=$GB_BIN/gb-compare
+F=$GB_ROOT/tests/fixtures/compare
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# Not skipped when missing: gb-compare is part of the build (TOOLS).
+[ -x "$B" ]; ok $? "bin/gb-compare is built (make TOOLS=compare)"
+[ -x "$B" ] || { done_testing; exit; }
+
+# --- fixtures with known ratios and verdicts
+"$B" "$F/base.json" "$F/other.json" >"$tmp/t.txt" 2>"$tmp/e.txt"
+is "$?" "0" "a comparison with a slower metric still exits 0 (verdicts never set the status)"
+grep -Eq '^fake +lat +ns \(lower\) +100 +200 +2\.000 +\+100\.0% .* slower$' "$tmp/t.txt"; ok $? "table: lat x2 slower"
+grep -Eq '^fake +bw .* 1\.500 .* faster$' "$tmp/t.txt"; ok $? "table: bw x1.5 faster"
+grep -Eq '^fake +noisy .* no significant difference$' "$tmp/t.txt"; ok $? "table: noisy no significant difference"
+[ ! -s "$tmp/e.txt" ]; ok $? "nothing on stderr"
+
+"$B" "$F/base.json" "$F/other.json" "$F/mismatch.json" >"$tmp/m.txt"
+grep -q "configuration differs between native and kvm: threads 2 vs 8" "$tmp/m.txt"; ok $? "config mismatch warned"
+grep -q "(config differs!)" "$tmp/m.txt"; ok $? "mismatched pairs marked in the table"
+grep -q "THP differs: madvise (native) vs never (kvm)" "$tmp/m.txt"; ok $? "THP fingerprint difference"
+grep -q "fake/noisy (kvm: blocked by seccomp)" "$tmp/m.txt"; ok $? "missing metric with its reason"
+"$B" --format json "$F/base.json" "$F/mismatch.json" >"$tmp/m.json" 2>"$tmp/m.err"
+grep -q "warning: fake: configuration differs" "$tmp/m.err"; ok $? "with JSON on stdout the warning goes to stderr"
+
+"$B" --format json "$F/base.json" "$F/other.json" >"$tmp/c.json"
+is "$(jget "$tmp/c.json" schema)" "guestbench-compare/1" "JSON schema"
+is "$(jget "$tmp/c.json" 'comparisons[0].metrics[name=lat].ratio')" "2" "JSON ratio"
+is "$(jget "$tmp/c.json" 'comparisons[0].metrics[name=bw].verdict')" "faster" "JSON verdict"
+"$B" --format csv "$F/base.json" "$F/other.json" | head -1 | grep -q '^base,label,bench,metric,unit,better,'
+ok $? "CSV header"
+"$B" --format markdown "$F/base.json" "$F/other.json" | grep -q '^| fake | lat | ns (lower) |'
+ok $? "Markdown row"
+"$B" "$F/suite-a.json" "$F/suite-b.json" | grep -q "other/x (gvisor: no /dev/shm here)"
+ok $? "suite documents: skipped benchmark reported with its reason"
+"$B" -q -o "$tmp/out.json" "$F/base.json" "$F/other.json" >"$tmp/q.txt"
+is "$?$(cat "$tmp/q.txt")" "0" "-q -o FILE.json: nothing on stdout"
+is "$(jget "$tmp/out.json" schema)" "guestbench-compare/1" "-o FILE.json is JSON by its extension"
+
+# --- SVG
+"$B" -q --svg "$tmp/c.svg" "$F/base.json" "$F/other.json" "$F/mismatch.json" 2>/dev/null
+ok $? "--svg runs"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$tmp/c.svg" 2>"$tmp/x.err"; ok $? "SVG is well-formed XML (xmllint)"
+	grep -q 'xmlns="http://www.w3.org/2000/svg"' "$tmp/c.svg"; ok $? "SVG namespace"
+	! grep -Eq 'href|<script|@import|url\(' "$tmp/c.svg"; ok $? "no external assets or scripts"
+else
+	skip "xmllint not installed (apt-get install libxml2-utils)" "SVG is well-formed XML"
+fi
+for l in native docker kvm fake/lat fake/bw; do
+	grep -q ">$l\\b\\|>$l (" "$tmp/c.svg" || { echo "# no label $l"; false; }
+	ok $? "SVG shows $l"
+done
+
+# --- errors: exit 2 with file:line:column, never a partial output
+echo keep >"$tmp/keep.json"
+"$B" -o "$tmp/keep.json" "$F/base.json" "$F/malformed.json" 2>"$tmp/e"
+is "$?" "2" "malformed JSON exits 2"
+grep -q "malformed.json:4:8: " "$tmp/e"; ok $? "message names file:line:column ($(head -1 "$tmp/e"))"
+is "$(cat "$tmp/keep.json")" "keep" "-o file untouched after an input error"
+"$B" "$F/base.json" "$F/truncated.json" 2>"$tmp/e"
+is "$?" "2" "truncated JSON exits 2"
+grep -Eq "truncated.json:[0-9]+:[0-9]+: " "$tmp/e"; ok $? "truncated: file:line:column"
+head -c 0 >"$tmp/empty.json"; "$B" "$F/base.json" "$tmp/empty.json" 2>/dev/null; is "$?" "2" "empty file exits 2"
+"$B" "$F/base.json" "$F/not-a-result.json" 2>/dev/null; is "$?" "2" "not a result exits 2"
+"$B" "$F/base.json" "$tmp/nope.json" 2>/dev/null; is "$?" "2" "missing file exits 2"
+"$B" "$F/base.json" 2>/dev/null; is "$?" "2" "one environment exits 2"
+"$B" 2>/dev/null; is "$?" "2" "no file exits 2"
+"$B" --format xml "$F/base.json" "$F/other.json" 2>"$tmp/e"; is "$?" "2" "bad --format exits 2"
+grep -q -- "--format" "$tmp/e"; ok $? "message names --format"
+"$B" --alpha 0.9 "$F/base.json" "$F/other.json" 2>/dev/null; is "$?" "2" "--alpha out of range exits 2"
+printf '{"schema":"guestbench/1","bench":"zzz","label":"z","results":[{"name":"m","better":"lower","samples":[1,2]}]}' >"$tmp/z.json"
+"$B" "$F/base.json" "$tmp/z.json" >/dev/null 2>"$tmp/e"; is "$?" "1" "no metric in common exits 1"
+grep -q "no metric in common" "$tmp/e"; ok $? "and says so"
+"$B" --help | grep -q -- "--svg"; ok $? "--help lists --svg"
+
+# --- two real runs of the same binary pair up completely
+S=$GB_BIN/gb-syscall
+if [ -x "$S" ]; then
+	"$S" --quick -q --label one -o "$tmp/a.json" && "$S" --quick -q --label two -o "$tmp/b.json"
+	ok $? "two gb-syscall --quick runs"
+	"$B" --format json "$tmp/a.json" "$tmp/b.json" >"$tmp/r.json"
+	is "$?" "0" "gb-compare on them exits 0"
+	n=$(jget "$tmp/a.json" 'results#')
+	is "$(jget "$tmp/r.json" 'comparisons[0].metrics#')" "$n" "every metric of a.json paired ($n)"
+	is "$(jget "$tmp/r.json" 'comparisons[0].missing#')" "0" "none missing"
+	is "$(jget "$tmp/r.json" 'comparisons[0].extra#')" "0" "none extra"
+	is "$(jget "$tmp/r.json" 'warnings#')" "0" "no configuration mismatch between identical runs"
+	is "$(jget "$tmp/r.json" 'comparisons[0].fingerprint#')" "0" "no fingerprint difference on one machine"
+else
+	skip "bin/gb-syscall not built" "two real runs pair up"
+fi
+done_testing
