@@ -157,5 +157,12 @@ metrics "$tmp/a.json" >"$tmp/a.m"; metrics "$tmp/b.json" >"$tmp/b.m"
 diff "$tmp/a.m" "$tmp/b.m" >"$tmp/ab.diff"; ok $? "every bench/metric of one is in the other"
 [ -s "$tmp/ab.diff" ] && sed 's/^/#   /' "$tmp/ab.diff"
 is "$(jget "$tmp/b.json" label)" "pair-b" "the second carries its own label"
+# and gb-compare itself pairs them completely: nothing missing, nothing extra
+"$GB_BIN/gb-compare" "$tmp/a.json" "$tmp/b.json" --format json -o "$tmp/ab.json" -q
+ok $? "gb-compare reads the two suite documents"
+is "$(jget "$tmp/ab.json" 'comparisons[0].metrics#')" "$(wc -l <"$tmp/a.m" | tr -d ' ')" \
+	"gb-compare pairs every metric"
+is "$(jget "$tmp/ab.json" 'comparisons[0].missing#').$(jget "$tmp/ab.json" 'comparisons[0].extra#')" "0.0" \
+	"gb-compare reports none missing and none extra"
 
 done_testing
