@@ -38,6 +38,9 @@ typedef struct gb_opt {
 	int (*check)(const char *val, char *msg, unsigned msglen);
 } gb_opt;
 
+/* The entry that ends an option table. */
+#define GB_OPT_END { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+
 /* Groups of common options a binary accepts. */
 enum {
 	GB_C_OUTPUT = 1u << 0,	/* --label --format -o -q -v --version -h: always on */

@@ -112,7 +112,7 @@ int compare_main(int argc, char **argv)
 		  "also draw a chart: bars normalised to the base, 95% CI error bars", check_svg },
 		{ "alpha", 0, GB_OPT_DOUBLE, &alpha, "0.05", 0.0001, 0.5, NULL, "P",
 		  "significance level of the test and 1 - confidence of the interval", NULL },
-		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-compare",

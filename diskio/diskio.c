@@ -251,7 +251,7 @@ int diskio_main(int argc, char **argv)
 		  "no O_DIRECT: through the page cache (marked in the result)", NULL },
 		{ "verify", 0, GB_OPT_FLAG, &verify, NULL, 0, 0, NULL, NULL,
 		  "check every block read, and read the whole file back at the end", NULL },
-		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-diskio",

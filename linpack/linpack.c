@@ -151,7 +151,7 @@ int linpack_main(int argc, char **argv)
 		  "measure the dgemm peak (the default outside --quick)", NULL },
 		{ "no-peak", 0, GB_OPT_FLAG, &peak_off, NULL, 0, 0, NULL, NULL,
 		  "do not measure the dgemm peak", NULL },
-		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-linpack",

@@ -67,7 +67,7 @@ int randomaccess_main(int argc, char **argv)
 		{ "latency-max", 0, GB_OPT_SIZE, &lat_max, NULL, 32768, 0x1p40, NULL, "SIZE",
 		  "largest working set of the curve, a power of two (default 4G, within a "
 		  "quarter of the effective memory)", check_pow2 },
-		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-randomaccess",

@@ -153,7 +153,7 @@ int stream_main(int argc, char **argv)
 		  "memory placement; sweep = local, then interleave", check_numa },
 		{ "stores", 0, GB_OPT_CHOICE, &stores_opt, "both", 0, 0, "temporal|nt|both", "KIND",
 		  "ordinary stores, non-temporal (streaming) stores, or both", NULL },
-		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-stream",

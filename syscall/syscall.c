@@ -141,7 +141,7 @@ int syscall_main(int argc, char **argv)
 	const gb_opt opts[] = {
 		{ "only", 0, GB_OPT_LIST, &only, NULL, 0, 0, choices, "LIST",
 		  "measure only these operations, comma-separated", NULL },
-		{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-syscall",

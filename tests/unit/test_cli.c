@@ -18,7 +18,7 @@ static const gb_opt own_opts[] = {
 	{ "block", 'b', GB_OPT_SIZE, &bytes, "4k", 512, 0x1p40, NULL, "SIZE", "a size", NULL },
 	/* overrides the common --numa, adding "sweep" */
 	{ "numa", 0, GB_OPT_CHOICE, &mode, "local", 0, 0, "local|interleave|node:|cross|sweep", "MODE", "placement", NULL },
-	{ NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+	GB_OPT_END,
 };
 
 static gb_cli_spec spec = {
