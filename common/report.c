@@ -345,22 +345,6 @@ void gb_report_json(const gb_report *r, FILE *f)
 
 /* ------------------------------------------------------------ table -- */
 
-/* Four significant figures without exponents: tables are read by people. */
-static void fmt_num(char *buf, size_t len, double v)
-{
-	double a = fabs(v);
-	if (!isfinite(v))
-		snprintf(buf, len, "-");
-	else if (a >= 1e5 || v == 0)
-		snprintf(buf, len, "%.0f", v);
-	else if (a >= 100)
-		snprintf(buf, len, "%.1f", v);
-	else if (a >= 1)
-		snprintf(buf, len, "%.2f", v);
-	else
-		snprintf(buf, len, "%.3g", v);
-}
-
 void gb_report_table(const gb_report *r, FILE *f)
 {
 	char env[512];
@@ -377,16 +361,16 @@ void gb_report_table(const gb_report *r, FILE *f)
 	for (size_t i = 0; i < r->nm; i++) {
 		const gb_metric *m = &r->m[i];
 		char med[32], mean[32], ci[32], mn[32], mx[32];
-		fmt_num(med, sizeof med, m->st.median);
-		fmt_num(mean, sizeof mean, m->st.mean);
-		fmt_num(ci, sizeof ci, (m->st.ci95_hi - m->st.ci95_lo) / 2);
-		fmt_num(mn, sizeof mn, m->st.min);
-		fmt_num(mx, sizeof mx, m->st.max);
+		gb_fmt_num(med, sizeof med, m->st.median);
+		gb_fmt_num(mean, sizeof mean, m->st.mean);
+		gb_fmt_num(ci, sizeof ci, (m->st.ci95_hi - m->st.ci95_lo) / 2);
+		gb_fmt_num(mn, sizeof mn, m->st.min);
+		gb_fmt_num(mx, sizeof mx, m->st.max);
 		char note[256] = "";
 		if (m->has_pct) {
 			char p50[32], p99[32];
-			fmt_num(p50, sizeof p50, m->pct.p50);
-			fmt_num(p99, sizeof p99, m->pct.p99);
+			gb_fmt_num(p50, sizeof p50, m->pct.p50);
+			gb_fmt_num(p99, sizeof p99, m->pct.p99);
 			snprintf(note, sizeof note, "p50 %s p99 %s%s%s", p50, p99, m->note ? "; " : "",
 				 m->note ? m->note : "");
 		} else if (m->note) {
@@ -414,21 +398,6 @@ void gb_report_table(const gb_report *r, FILE *f)
 
 /* -------------------------------------------------------------- CSV -- */
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-}
-
 static void csv_num(FILE *f, double v)
 {
 	char buf[40] = "";
@@ -444,13 +413,13 @@ void gb_report_csv(const gb_report *r, FILE *f)
 	      "p50,p90,p99,p999,valid\n", f);
 	for (size_t i = 0; i < r->nm; i++) {
 		const gb_metric *m = &r->m[i];
-		csv_field(f, r->bench);
+		gb_csv_field(f, r->bench);
 		fputc(',', f);
-		csv_field(f, r->cli->c.label);
+		gb_csv_field(f, r->cli->c.label);
 		fputc(',', f);
-		csv_field(f, m->name);
+		gb_csv_field(f, m->name);
 		fputc(',', f);
-		csv_field(f, m->unit);
+		gb_csv_field(f, m->unit);
 		fprintf(f, ",%s,%zu", m->better == GB_HIGHER ? "higher" : "lower", m->st.n);
 		csv_num(f, m->st.min);
 		csv_num(f, m->st.max);

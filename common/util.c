@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,5 +366,34 @@ void gb_progress_done(void)
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
 		progress_shown = 0;
+	}
+}
+
+/* Four significant figures, whole numbers from 1000 up: tables are read
+ * by people. */
+void gb_fmt_num(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (fabs(v) >= 1000)
+		snprintf(buf, len, "%.0f", v);	/* 6610, 40457: the last digits are noise */
+	else
+		snprintf(buf, len, "%.4g", v);	/* 107.5, 10.24, 0.4321 */
+}
+
+/* RFC 4180: a field with a comma, quote or line break is quoted, its
+ * quotes doubled. */
+void gb_csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\n\r")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
 	}
 }

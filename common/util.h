@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #define GB_VERSION "0.1.0"
 
@@ -85,6 +86,13 @@ typedef struct gb_strlist {
 void gb_strlist_add(gb_strlist *l, const char *s);
 void gb_strlist_addf(gb_strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gb_strlist_free(gb_strlist *l);
+
+/* A number for a person: every human table (results, suite summary,
+ * gb-compare) prints numbers through this one function. */
+void gb_fmt_num(char *buf, size_t size, double v);
+
+/* One CSV field, RFC 4180 quoting (no separator). */
+void gb_csv_field(FILE *f, const char *s);
 
 /* Human-readable bytes in binary units: "512 B", "4 KiB", "1.5 GiB". */
 void gb_fmt_bytes(char *buf, size_t size, uint64_t bytes);

@@ -162,7 +162,4 @@ void cmp_fingerprint_diff(const cmp_env *base, const cmp_env *other, gb_strlist 
 void cmp_render(const cmp_result *r, const char *format, FILE *f);
 int cmp_svg(const cmp_result *r, FILE *f);
 
-/* "12.3" with about 4 significant digits, for tables. */
-void cmp_fmt_num(char *buf, size_t size, double v);
-
 #endif

@@ -12,18 +12,9 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 #define NCOL 10
-
-void cmp_fmt_num(char *buf, size_t size, double v)
-{
-	if (!isfinite(v))
-		snprintf(buf, size, "-");
-	else if (fabs(v) >= 1000)
-		snprintf(buf, size, "%.0f", v);
-	else
-		snprintf(buf, size, "%.4g", v);
-}
 
 static void fmt_p(char *buf, size_t size, double p)
 {
@@ -49,8 +40,8 @@ static void cells(const cmp_pair *p, char c[NCOL][96])
 	snprintf(c[0], 96, "%s", p->brun->bench);
 	snprintf(c[1], 96, "%s", p->b->name);
 	snprintf(c[2], 96, "%s%s", p->b->unit, p->b->lower ? " (lower)" : " (higher)");
-	cmp_fmt_num(c[3], 96, p->b->mean);
-	cmp_fmt_num(c[4], 96, p->o->mean);
+	gb_fmt_num(c[3], 96, p->b->mean);
+	gb_fmt_num(c[4], 96, p->o->mean);
 	snprintf(c[5], 96, isfinite(p->ratio) ? "%.3f" : "-", p->ratio);
 	snprintf(c[6], 96, isfinite(p->delta_pct) ? "%+.1f%%" : "-", p->delta_pct);
 	fmt_ci(c[7], 96, p);
@@ -146,20 +137,11 @@ static void text(const cmp_result *r, FILE *f, int md)
 		r->nside == 1 ? r->side[0].env->label : "other", r->alpha, md ? "_" : "");
 }
 
-/* RFC 4180: quote fields that need it. */
+/* One CSV field (common/util.c quotes it) and its separator. */
 static void csv_field(FILE *f, const char *s, int last)
 {
-	if (s && strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
+	if (s)
+		gb_csv_field(f, s);
 	fputc(last ? '\n' : ',', f);
 }
 

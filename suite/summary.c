@@ -22,20 +22,6 @@ static json_t *by_bench(json_t *arr, const char *name)
 	return NULL;
 }
 
-/* Four significant digits without an exponent: 107.5, 6610, 1.234 */
-static void fmt_val(char *buf, size_t len, double v)
-{
-	double a = fabs(v);
-	if (a >= 1000)
-		snprintf(buf, len, "%.0f", v);
-	else if (a >= 100)
-		snprintf(buf, len, "%.1f", v);
-	else if (a >= 10)
-		snprintf(buf, len, "%.2f", v);
-	else
-		snprintf(buf, len, "%.4g", v);
-}
-
 /* "getpid 107.5 ns, cpuid 6610 ns" from the spec "getpid cpuid"; a
  * metric missing from the run (unavailable here) shows as "-". */
 static void headline(const gb_applet *a, json_t *run, char *out, size_t len)
@@ -58,7 +44,7 @@ static void headline(const gb_applet *a, json_t *run, char *out, size_t len)
 		json_t *num = m ? json_object_get(m, member ? member : "median") : NULL;
 		if (json_is_number(num)) {
 			char val[32];
-			fmt_val(val, sizeof val, json_number_value(num));
+			gb_fmt_num(val, sizeof val, json_number_value(num));
 			snprintf(out + n, len - n, "%s%s%s%s %s %s", n ? ", " : "", tok, member ? " " : "",
 				 member ? member : "", val, json_string_value(json_object_get(m, "unit")));
 		} else {
