@@ -21,7 +21,7 @@
 # stream"` builds a benchmark that is not listed yet) and its line in
 # suite/benches.c, the table of the multi-call bin/guestbench, which links
 # every benchmark listed here.
-BENCHES := syscall stream randomaccess linpack diskio
+BENCHES := syscall stream randomaccess linpack diskio netlat startup
 
 # Programs built the same way that are not benchmarks (the suite does not
 # run them): `make TOOLS=compare` builds one that is not listed yet.
@@ -66,13 +66,18 @@ DEP_FILES := /usr/include/hwloc.h /usr/include/numa.h /usr/include/liburing.h \
              /usr/lib/x86_64-linux-gnu/liburing.a /usr/lib/x86_64-linux-gnu/libjansson.a \
              /usr/lib/x86_64-linux-gnu/libc.a
 ifneq ($(filter-out $(wildcard $(DEP_FILES)),$(DEP_FILES)),)
-NEED_DEPS := deps
+NEED_DEPS := build-deps
 endif
 
-.PHONY: all deps run test install clean check-static asan list-benches
+.PHONY: all deps build-deps run test install clean check-static asan list-benches initramfs
 all: $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%) bin/guestbench
 
-deps:
+# `make deps`: everything, for the build, the tests and the VM boot test
+# (qemu-system-x86, Debian's kernel, cpio); a build alone installs only
+# what it needs.
+deps: build-deps
+	$(Q)scripts/test-deps.sh
+build-deps:
 	$(Q)scripts/deps.sh
 
 # -------------------------------------------------------------- common --
@@ -160,6 +165,15 @@ asan: | $(NEED_DEPS)
 run: all
 	$(Q)mkdir -p results
 	$(Q)bin/guestbench suite --quick --label $(LABEL) -o results/$(LABEL).json
+
+# An initramfs whose /init is guestbench (PID-1 mode, suite/init.c):
+# boot any x86-64 kernel with it, e.g. (docs/startup.md)
+#   qemu-system-x86_64 -M microvm -kernel /boot/vmlinuz-... -initrd build/initramfs.cpio \
+#     -nographic -serial stdio -append 'console=ttyS0 quiet guestbench.run="suite --quick --format json"'
+INITRAMFS ?= $(BUILD)/initramfs.cpio
+initramfs: bin/guestbench
+	$(Q)command -v cpio >/dev/null || GB_EXTRA_DEPS=cpio:/usr/bin/cpio scripts/deps.sh
+	$(Q)scripts/initramfs.sh $(INITRAMFS) bin/guestbench
 
 # The benchmark list, for tests that must cover every one of them.
 list-benches:

@@ -9,6 +9,8 @@ int stream_main(int argc, char **argv);
 int randomaccess_main(int argc, char **argv);
 int linpack_main(int argc, char **argv);
 int diskio_main(int argc, char **argv);
+int netlat_main(int argc, char **argv);
+int startup_main(int argc, char **argv);
 int compare_main(int argc, char **argv);
 
 #endif

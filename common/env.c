@@ -826,6 +826,8 @@ static void json_topo(gb_json *j, const gb_topo *t)
 	}
 	gb_json_obj_begin(j, "topology");
 	gb_json_str(j, "source", t->source ? t->source : "unknown");	/* hwloc, cpuid, none */
+	/* hwloc's: "Linux" (sysfs) or "x86" (no /sys: degraded, NUMA unknown) */
+	gb_json_str(j, "backend", t->backend[0] ? t->backend : "none");
 	json_positive(j, "packages", t->packages);
 	json_positive(j, "cores", t->cores);
 	json_positive(j, "pus", t->pus);

@@ -108,6 +108,8 @@ int gb_topo_from_hwloc(gb_topo *t)
 	t->pus = count_type(h, HWLOC_OBJ_PU);
 	n = count_type(h, HWLOC_OBJ_NUMANODE);
 	t->numa_nodes = n > 0 ? n : 1;
+	const char *be = hwloc_obj_get_info_by_name(hwloc_get_root_obj(h), "Backend");
+	gb_strlcpy(t->backend, be ? be : "", sizeof t->backend);
 
 	hwloc_cache(h, HWLOC_OBJ_L1CACHE, &t->l1d, &total);
 	if (hwloc_cache(h, HWLOC_OBJ_L2CACHE, &t->l2, &total) > 0) {
@@ -293,6 +295,7 @@ static void topo_load(void)
 	if (h.pus > 0)
 		topo.pus = h.pus;
 	topo.numa_nodes = h.numa_nodes;
+	memcpy(topo.backend, h.backend, sizeof topo.backend);
 }
 
 const gb_topo *gb_topo_get(void)

@@ -8,6 +8,10 @@
 
 typedef struct gb_topo {
 	const char *source;	/* "hwloc", "cpuid" or "none" */
+	/* hwloc's own source: "Linux" (sysfs: NUMA nodes, caches, cores as the
+	 * kernel sees them) or "x86" (no /sys: CPUID only, NUMA nodes unknown
+	 * and counted as 1); "" when hwloc found nothing */
+	char backend[16];
 	int packages, cores, pus;	/* 0 = unknown */
 	int numa_nodes;		/* >= 1 */
 	uint64_t l1d, l2, l3;	/* bytes of one instance of each cache, 0 = unknown */

@@ -46,6 +46,7 @@ static void on_signal(int sig)
 		unlink(cleanup_path);
 	signal(sig, SIG_DFL);
 	raise(sig);
+	_exit(128 + sig);	/* as PID 1 the re-raised signal is ignored */
 }
 
 static void arm_cleanup(const char *path)

@@ -74,7 +74,7 @@ __attribute__((constructor(150))) static void lp_core_sanitize(void)
 		return;
 	if (c)
 		snprintf(dropped, sizeof dropped, "OPENBLAS_CORETYPE=%.32s ignored: this CPU cannot run "
-			 "its %s kernels", v, lp_tier_name(c->tier));
+			 "its kernels (they need %s)", v, lp_core_needs(c));
 	else
 		snprintf(dropped, sizeof dropped, "OPENBLAS_CORETYPE=%.32s ignored: not a core type of "
 			 "this OpenBLAS", v);

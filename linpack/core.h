@@ -22,28 +22,43 @@
 /* Kernel tiers: what the dgemm kernel of a core type needs. */
 enum { LP_TIER_SSE = 0, LP_TIER_AVX = 1, LP_TIER_AVX2 = 2, LP_TIER_AVX512 = 3 };
 
+/* Within the SSE tier the cores differ: Core2's kernels use SSSE3,
+ * Nehalem's SSE4.2, and the AMD K8/K10 ones (Athlon, Opteron, Barcelona,
+ * Bobcat) 3DNow! prefetchw, which gb_isa does not probe and a VM's CPU
+ * model may lack: QEMU's default qemu64 CPU is "AuthenticAMD" family 15,
+ * OpenBLAS picks Opteron for it, and its first dgemm dies of SIGILL.
+ * LP_NEED_UNCHECKED marks cores whose needs we cannot verify: never kept,
+ * replaced by the Intel core for the features we can see. */
+enum { LP_NEED_SSE3 = 1, LP_NEED_SSSE3 = 2, LP_NEED_SSE41 = 4, LP_NEED_SSE42 = 8,
+       LP_NEED_UNCHECKED = 16 };
+
 /* The core names OpenBLAS 0.3.21 (Debian, DYNAMIC_ARCH) accepts in
  * OPENBLAS_CORETYPE.  An unknown name is not an error there: it silently
  * selects some other core, so we only ever pass names from this list. */
 struct lp_core_info {
 	const char *name;
 	int tier;
+	int need;	/* LP_NEED_* beyond the tier (SSE tier only) */
 };
 
+#define LP_K8 LP_NEED_UNCHECKED
 static const struct lp_core_info lp_cores[] = {
-	{ "Katmai", LP_TIER_SSE }, { "Coppermine", LP_TIER_SSE }, { "Northwood", LP_TIER_SSE },
-	{ "Prescott", LP_TIER_SSE }, { "Banias", LP_TIER_SSE }, { "Atom", LP_TIER_SSE },
-	{ "Core2", LP_TIER_SSE }, { "Penryn", LP_TIER_SSE }, { "Dunnington", LP_TIER_SSE },
-	{ "Nehalem", LP_TIER_SSE }, { "Athlon", LP_TIER_SSE }, { "Opteron", LP_TIER_SSE },
-	{ "Opteron_SSE3", LP_TIER_SSE }, { "Barcelona", LP_TIER_SSE }, { "Nano", LP_TIER_SSE },
-	{ "Bobcat", LP_TIER_SSE },
+	{ "Katmai", LP_TIER_SSE, LP_K8 }, { "Coppermine", LP_TIER_SSE, LP_K8 },
+	{ "Northwood", LP_TIER_SSE, LP_K8 }, { "Banias", LP_TIER_SSE, LP_K8 },
+	{ "Prescott", LP_TIER_SSE, LP_NEED_SSE3 }, { "Atom", LP_TIER_SSE, LP_NEED_SSSE3 },
+	{ "Core2", LP_TIER_SSE, LP_NEED_SSSE3 }, { "Penryn", LP_TIER_SSE, LP_NEED_SSE41 },
+	{ "Dunnington", LP_TIER_SSE, LP_NEED_SSE41 }, { "Nehalem", LP_TIER_SSE, LP_NEED_SSE42 },
+	{ "Athlon", LP_TIER_SSE, LP_K8 }, { "Opteron", LP_TIER_SSE, LP_K8 },
+	{ "Opteron_SSE3", LP_TIER_SSE, LP_K8 }, { "Barcelona", LP_TIER_SSE, LP_K8 },
+	{ "Nano", LP_TIER_SSE, LP_NEED_SSSE3 }, { "Bobcat", LP_TIER_SSE, LP_K8 },
 	/* Bulldozer/Piledriver kernels use AVX with AMD's FMA4, which no
 	 * current CPU has: treat them as needing AVX and never pick them */
-	{ "Sandybridge", LP_TIER_AVX }, { "Bulldozer", LP_TIER_AVX }, { "Piledriver", LP_TIER_AVX },
-	{ "Haswell", LP_TIER_AVX2 }, { "Steamroller", LP_TIER_AVX2 }, { "Excavator", LP_TIER_AVX2 },
-	{ "SkylakeX", LP_TIER_AVX512 }, { "Cooperlake", LP_TIER_AVX512 },
-	{ NULL, 0 },
+	{ "Sandybridge", LP_TIER_AVX, 0 }, { "Bulldozer", LP_TIER_AVX, 0 }, { "Piledriver", LP_TIER_AVX, 0 },
+	{ "Haswell", LP_TIER_AVX2, 0 }, { "Steamroller", LP_TIER_AVX2, 0 }, { "Excavator", LP_TIER_AVX2, 0 },
+	{ "SkylakeX", LP_TIER_AVX512, 0 }, { "Cooperlake", LP_TIER_AVX512, 0 },
+	{ NULL, 0, 0 },
 };
+#undef LP_K8
 
 #define LP_CORE_NAMES "Katmai, Coppermine, Northwood, Prescott, Banias, Atom, Core2, Penryn, " \
 	"Dunnington, Nehalem, Athlon, Opteron, Opteron_SSE3, Barcelona, Nano, Bobcat, Sandybridge, " \
@@ -89,8 +104,10 @@ static inline int lp_core_runs(const gb_isa *isa, const struct lp_core_info *c)
 	case LP_TIER_AVX:
 		return isa->avx;
 	default:
-		/* SSE2/SSE3 kernels: every x86-64 CPU since 2005 runs them */
-		return 1;
+		return !(c->need & LP_NEED_UNCHECKED) && (!(c->need & LP_NEED_SSE3) || isa->sse3) &&
+		       (!(c->need & LP_NEED_SSSE3) || isa->ssse3) &&
+		       (!(c->need & LP_NEED_SSE41) || isa->sse41) &&
+		       (!(c->need & LP_NEED_SSE42) || (isa->sse42 && isa->popcnt));
 	}
 }
 
@@ -120,6 +137,16 @@ static inline const char *lp_tier_name(int tier)
 {
 	static const char *const n[] = { "sse", "avx", "avx2", "avx512" };
 	return tier >= 0 && tier <= 3 ? n[tier] : "unknown";
+}
+
+/* What a core needs, for messages: its tier, or its SSE level. */
+static inline const char *lp_core_needs(const struct lp_core_info *c)
+{
+	if (c->tier != LP_TIER_SSE)
+		return lp_tier_name(c->tier);
+	return c->need & LP_NEED_UNCHECKED ? "3DNow! prefetch (AMD K8-era kernels, not verifiable here)" :
+	       c->need & LP_NEED_SSE42 ? "SSE4.2 and POPCNT" : c->need & LP_NEED_SSE41 ? "SSE4.1" :
+	       c->need & LP_NEED_SSSE3 ? "SSSE3" : "SSE3";
 }
 
 typedef struct lp_core_choice {
@@ -158,7 +185,7 @@ static inline void lp_core_select(const gb_isa *isa, const char *lib, const char
 			out->refuse = 1;
 			snprintf(out->reason, sizeof out->reason,
 				 "--blas-core %s needs %s, which this CPU (or the hypervisor) does not offer",
-				 rc->name, lp_tier_name(rc->tier));
+				 rc->name, lp_core_needs(rc));
 			return;
 		}
 		snprintf(out->core, sizeof out->core, "%s", rc->name);

@@ -37,6 +37,11 @@
 #define QUICK_BUDGET 10.0	/* seconds for a --quick run, at most */
 #define DEFAULT_TIME_LIMIT 60.0
 #define MEM_SHARE 0.8		/* of the effective memory, for a self-sized N */
+/* What the process needs besides the matrix: the static binary, OpenBLAS's
+ * packing buffers and thread stacks (about 6 MiB measured at N 1024 on 2
+ * threads) with a margin.  Without it, N was sized to 80% of a 16 MiB
+ * cgroup and the OOM killer ended the run (SIGKILL, no result). */
+#define MEM_RESERVE (16ull << 20)
 #define PEAK_N 4000		/* anchors/run dgemm's order: the same ceiling */
 #define SEED 0x6775657374ull	/* fixed: every run solves the same system */
 /* LU runs at a fraction of dgemm's rate, lower for small N; sizing
@@ -223,7 +228,8 @@ int linpack_main(int argc, char **argv)
 
 	/* sizes: every explicit one is checked before anything is allocated */
 	const char *n_source;
-	long long nmem = (long long)sqrt(MEM_SHARE * (double)eff->mem / 8.0) / 8 * 8;
+	uint64_t room = eff->mem > MEM_RESERVE ? eff->mem - MEM_RESERVE : 0;
+	long long nmem = (long long)sqrt(MEM_SHARE * (double)room / 8.0) / 8 * 8;
 	if (nlist) {
 		n_source = "--n";
 	} else if (cli.c.size) {
@@ -240,16 +246,18 @@ int linpack_main(int argc, char **argv)
 	gb_fmt_bytes(have, sizeof have, eff->mem);
 	for (int i = 0; i < nn; i++) {
 		uint64_t bytes = 8ull * (uint64_t)ns[i] * (uint64_t)ns[i];
-		if (ns[i] && bytes + 12ull * (uint64_t)ns[i] > eff->mem) {
+		if (ns[i] && bytes + 12ull * (uint64_t)ns[i] > room) {
 			gb_fmt_bytes(need, sizeof need, bytes);
-			gb_err("N %lld needs %s for the matrix; this environment has %s of effective "
-			       "memory (%s)", ns[i], need, have, eff->mem_source);
+			gb_err("insufficient memory: N %lld needs %s for the matrix (and about 16 MiB "
+			       "for the program); this environment has %s of effective memory (%s)",
+			       ns[i], need, have, eff->mem_source);
 			gb_cli_free(&cli);
 			return GB_EXIT_ENV;
 		}
 	}
 	if (!ns[0] && nmem < 8) {
-		gb_err("%s of effective memory (%s) is too little for any matrix", have, eff->mem_source);
+		gb_err("insufficient memory: %s of effective memory (%s) is too little for any "
+		       "matrix (the program alone needs about 16 MiB)", have, eff->mem_source);
 		gb_cli_free(&cli);
 		return GB_EXIT_ENV;
 	}

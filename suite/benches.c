@@ -37,6 +37,8 @@ const gb_applet gb_applets[] = {
 	{ "randomaccess", randomaccess_main, "--time-limit 150s", "gups", 0 },
 	{ "linpack", linpack_main, "--time-limit 90s", "gflops", 0 },
 	{ "diskio", diskio_main, "--time-limit 60s", "randread_4k_iops randread_4k_latency.p99", 1 },
+	{ "netlat", netlat_main, "--duration 25s", "tcp_rr_latency.p50 tcp_stream_gbps", 0 },
+	{ "startup", startup_main, "", "spawn_posix_spawn", 0 },
 };
 const size_t gb_napplets = sizeof gb_applets / sizeof gb_applets[0];
 

@@ -14,8 +14,11 @@
  * argv[1], so the binary works whatever the file is called. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guestbench.h"
+#include "init.h"
+#include "pid1.h"
 #include "util.h"
 
 static const char *base_name(const char *path)
@@ -38,6 +41,7 @@ static void usage(FILE *f)
 		"usage: guestbench BENCH [options]     run one benchmark (BENCH --help: its options)\n"
 		"       guestbench suite [options]     run every benchmark, one JSON document\n"
 		"       gb-BENCH [options]             the same through a link named gb-BENCH\n"
+		"       guestbench init [--cmdline TEXT]   PID-1 mode: a VM's /init (init --help)\n"
 		"       guestbench --list | --version | --help\n\n"
 		"benchmarks:", GB_VERSION);
 	for (size_t i = 0; i < gb_napplets; i++)
@@ -49,6 +53,13 @@ int main(int argc, char **argv)
 {
 	const gb_applet *a;
 
+	/* the kernel starts /init with argv[0] "/init" (or rdinit=... names
+	 * this file, with no arguments): PID-1 mode, init.c, which handles
+	 * its own signals */
+	if (argc > 0 && argv[0] && (strcmp(base_name(argv[0]), "init") == 0 ||
+				    (argc < 2 && getpid() == 1)))
+		return init_main(argc, argv);
+	gb_pid1_signals();	/* as PID 1, SIGTERM would otherwise be ignored */
 	/* execve may pass an empty argv: then there is no name to go by */
 	if (argc > 0 && argv[0] && (a = applet_of(base_name(argv[0]))))
 		return a->main(argc, argv);
@@ -61,6 +72,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "suite") == 0)
 		return suite_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "init") == 0)
+		return init_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return GB_EXIT_OK;

@@ -1,80 +1,79 @@
 #!/usr/bin/env bash
-# Every binary in an empty root: only the static binary, no /proc, /sys,
-# /dev or /etc, in new user, mount, PID and network namespaces.  It must
-# exit 0 with a valid JSON document whose fingerprint says "unknown"
-# where it cannot know, and report unavailable what it cannot measure.
+# Matrix case 1: every binary in an empty root - only the static binary, no
+# /proc, /sys, /dev or /etc, in new user, mount, PID and network
+# namespaces.  It must exit 0 with a valid JSON document whose fingerprint
+# says "unknown" where it cannot know, and report unavailable what it
+# cannot measure.  No network: a benchmark that needs one (bench_meta net)
+# may refuse with exit 3 and a reason instead.
 . "$(dirname "$0")/../lib/tap.sh"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-
-. "$(dirname "$0")/../lib/benches.sh"
-
-# Every benchmark of the Makefile with its quick arguments (lib/benches.sh);
-# whatever writes, writes in the empty root's own "/" (a private tmpfs).
-declare -A ARGS=()
-BINS=()
-for b in $(bench_list); do
-	BINS+=("gb-$b")
-	ARGS[gb-$b]=$(quick_args "$b" /)
-done
+. "$(dirname "$0")/../lib/matrix.sh"
+tmp=$mx_tmp
 
 run_bwrap() {	# BIN ARGS...: run in an empty tmpfs root with bubblewrap
 	local bin=$1; shift
 	bwrap --unshare-all --die-with-parent --tmpfs / --ro-bind "$GB_BIN/$bin" "/$bin" --chdir / "/$bin" "$@"
 }
 
-run_unshare() {	# BIN ARGS...: chroot into a directory holding only the binary
-	local bin=$1; shift
-	local root=$tmp/root-$bin
-	mkdir -p "$root" && cp "$GB_BIN/$bin" "$root/$bin"
-	unshare --user --map-root-user --mount --pid --net --fork --root="$root" "/$bin" "$@"
+check_doc() {	# the fingerprint says "unknown" where it cannot know
+	local w="case $MX_ID gb-$1"
+	is "$(jget "$MX_OUT" env.kernel.clocksource)" "unknown" "$w: clocksource unknown without /sys"
+	is "$(jget "$MX_OUT" env.kernel.thp_enabled)" "unknown" "$w: THP mode unknown without /sys"
+	is "$(jget "$MX_OUT" env.kernel.mitigations)" "unknown" "$w: mitigations unknown without /sys"
+	local n; n=$(jget "$MX_OUT" env.effective.cpus)
+	[ "${n:-0}" -ge 1 ] 2>/dev/null; ok $? "$w: effective CPUs still known from the affinity mask ($n)"
+	n=$(jget "$MX_OUT" 'results#')
+	[ "${n:-0}" -ge 1 ] 2>/dev/null; ok $? "$w: results produced ($n)"
 }
 
-check_doc() {	# TOOL BIN: the document a run left in $tmp/out.json
-	local how=$1 bin=$2 f=$tmp/out.json
-	jget "$f"; ok $? "$how $bin: output is JSON"
-	is "$(jget "$f" valid)" "true" "$how $bin: valid"
-	is "$(jget "$f" env.kernel.clocksource)" "unknown" "$how $bin: clocksource unknown without /sys"
-	is "$(jget "$f" env.kernel.thp_enabled)" "unknown" "$how $bin: THP mode unknown without /sys"
-	is "$(jget "$f" env.kernel.mitigations)" "unknown" "$how $bin: mitigations unknown without /sys"
-	local n; n=$(jget "$f" env.effective.cpus)
-	[ "${n:-0}" -ge 1 ] 2>/dev/null; ok $? "$how $bin: effective CPUs still known from the affinity mask ($n)"
-	n=$(jget "$f" 'results#')
-	[ "${n:-0}" -ge 1 ] 2>/dev/null; ok $? "$how $bin: results produced ($n)"
-}
-
-for bin in "${BINS[@]}"; do
-	[ -x "$GB_BIN/$bin" ] || { ok 1 "$bin is built"; continue; }
-	# shellcheck disable=SC2086
-	if command -v bwrap >/dev/null && run_bwrap "$bin" --version >/dev/null 2>&1; then
-		run_bwrap "$bin" ${ARGS[$bin]} >"$tmp/out.json" 2>"$tmp/err"
-		ok $? "bwrap $bin: exit 0 in an empty root"
-		check_doc bwrap "$bin"
-		[ ! -s "$tmp/err" ]; ok $? "bwrap $bin: nothing on stderr"
-		[ -s "$tmp/err" ] && sed 's/^/#   /' "$tmp/err" | head -5
-		if [ "$bin" = gb-syscall ]; then
-			jget "$tmp/out.json" 'unavailable[name=read].reason' | grep -q /dev/zero
-			ok $? "bwrap: read unavailable without /dev, reason names /dev/zero"
+MX_LACKS=net
+mx_case 1a "empty root (bwrap)"
+if ! command -v bwrap >/dev/null; then
+	mx_skip_case "bubblewrap is not installed (apt-get install bubblewrap)"
+elif ! run_bwrap gb-syscall --version >/dev/null 2>&1; then
+	mx_skip_case "bubblewrap cannot create namespaces here"
+else
+	for b in $(bench_list); do
+		mx_begin "$b" || continue
+		MX_BIN=/gb-$b MX_SCRATCH=/	# whatever writes, writes in the private tmpfs "/"
+		mx_exec "$b" bwrap --unshare-all --die-with-parent --tmpfs / --ro-bind "$GB_BIN/gb-$b" "/gb-$b" --chdir /
+		if mx_check_run "$b"; then
+			check_doc "$b"
+			if [ "$b" = syscall ]; then
+				jget "$MX_OUT" 'unavailable[name=read].reason' | grep -q /dev/zero
+				ok $? "case 1a gb-syscall: read unavailable without /dev, reason names /dev/zero"
+			fi
 		fi
-	else
-		skip "bubblewrap missing or cannot create namespaces here" "bwrap $bin"
-	fi
-	if unshare --user --map-root-user true 2>/dev/null; then
-		# shellcheck disable=SC2086
-		run_unshare "$bin" ${ARGS[$bin]} >"$tmp/out.json" 2>"$tmp/err"
-		ok $? "unshare $bin: exit 0 in an empty root"
-		check_doc unshare "$bin"
-	else
-		skip "user namespaces unavailable" "unshare $bin"
-	fi
-done
+		mx_end "$b"
+	done
+fi
+
+mx_case 1b "empty root (unshare --root)"
+if ! unshare --user --map-root-user true 2>/dev/null; then
+	mx_skip_case "user namespaces unavailable (unshare --user failed)"
+else
+	for b in $(bench_list); do
+		mx_begin "$b" || continue
+		mkdir -p "$tmp/root-$b" && cp "$GB_BIN/gb-$b" "$tmp/root-$b/"
+		MX_BIN=/gb-$b MX_SCRATCH=/
+		mx_exec "$b" unshare --user --map-root-user --mount --pid --net --fork --root="$tmp/root-$b"
+		mx_check_run "$b" && check_doc "$b"
+		mx_end "$b"
+	done
+fi
 
 # The multi-call binary's suite re-executes itself for every benchmark:
 # with no /proc it must find its own file through AT_EXECFN.
-nb=$(make -s -C "$GB_ROOT" list-benches | wc -w)
+nb=$(bench_list | wc -w)
 check_suite() {	# HOW: the suite document a run left in $tmp/suite.json
 	local f=$tmp/suite.json
 	is "$(jget "$f" schema)" "guestbench-suite/1" "$1 guestbench suite: a suite document"
-	is "$(jget "$f" 'runs#').$(jget "$f" 'skipped#')" "$nb.0" "$1 guestbench suite: every benchmark ran, none skipped"
+	is "$(jget "$f" 'runs#')" "$(($nb - $(jget "$f" 'skipped#')))" "$1 guestbench suite: every benchmark ran or was skipped"
+	is "$(jget "$f" 'skipped[status=crashed].bench' 2>/dev/null)" "" "$1 guestbench suite: none crashed"
+	for b in $(bench_list); do
+		mx_host "$b" || continue	# exits 3 on the host too: may be skipped here
+		if bench_meta "$b" net >/dev/null; then continue; fi
+		jget "$f" "runs[bench=$b].bench" >/dev/null; ok $? "$1 guestbench suite: $b ran"
+	done
 	is "$(jget "$f" env.kernel.clocksource)" "unknown" "$1 guestbench suite: clocksource unknown without /sys"
 }
 if command -v bwrap >/dev/null && run_bwrap guestbench --version >/dev/null 2>&1; then
@@ -91,7 +90,8 @@ else
 	skip "bubblewrap missing or cannot create namespaces here" "bwrap guestbench suite"
 fi
 if unshare --user --map-root-user true 2>/dev/null; then
-	TMPDIR=/ run_unshare guestbench suite --quick --format json >"$tmp/suite.json" 2>"$tmp/err"
+	mkdir -p "$tmp/root-guestbench" && cp "$GB_BIN/guestbench" "$tmp/root-guestbench/"
+	TMPDIR=/ unshare --user --map-root-user --mount --pid --net --fork --root="$tmp/root-guestbench" /guestbench suite --quick --format json >"$tmp/suite.json" 2>"$tmp/err"
 	ok $? "unshare guestbench suite --quick: exit 0 in an empty root"
 	check_suite unshare
 else

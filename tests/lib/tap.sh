@@ -7,7 +7,7 @@
 # Paths: $GB_BIN (binaries), $GB_TOOLS (jget), $GB_ROOT.
 : "${GB_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${GB_BIN:=$GB_ROOT/bin}" "${GB_TOOLS:=$GB_ROOT/build/tests}"
-_tap_n=0 _tap_failed=0
+_tap_n=0 _tap_failed=0 _tap_lastfail=
 
 ok() {
 	_tap_n=$((_tap_n + 1))
@@ -16,6 +16,7 @@ ok() {
 	else
 		echo "not ok $_tap_n - $2"
 		_tap_failed=$((_tap_failed + 1))
+		_tap_lastfail=$2
 	fi
 }
 

@@ -22,6 +22,7 @@ static const struct { const char *name; int nr; } names[] = {
 	{ "io_uring_setup", __NR_io_uring_setup }, { "io_uring_enter", __NR_io_uring_enter },
 	{ "io_uring_register", __NR_io_uring_register }, { "get_mempolicy", __NR_get_mempolicy },
 	{ "set_mempolicy", __NR_set_mempolicy }, { "mbind", __NR_mbind },
+	{ "migrate_pages", __NR_migrate_pages }, { "move_pages", __NR_move_pages },
 	{ "sched_setaffinity", __NR_sched_setaffinity }, { "perf_event_open", __NR_perf_event_open },
 };
 

@@ -72,6 +72,27 @@ int main(void)
 	expect(AVX512, -1, "Haswell", "auto", 1, "SkylakeX", 1, 0,
 	       "OPENBLAS_CORETYPE=Haswell inherited on AVX-512: raised too");
 
+	/* QEMU's default qemu64 CPU: "AuthenticAMD" family 15 with SSE3 only;
+	 * OpenBLAS picks Opteron, whose kernels use 3DNow! prefetchw and die
+	 * of SIGILL there (seen booting the initramfs under TCG) */
+	gb_isa k8 = cpu(NONE, -1);
+	k8.sse3 = 1;
+	lp_core_select(&k8, "Opteron", "auto", 0, &c);
+	is_str(c.core, "Prescott", "qemu64 (SSE3 only), library Opteron: Prescott");
+	ok(c.change == 1, "and OPENBLAS_CORETYPE is set to it");
+	lp_core_select(&k8, "Barcelona", "auto", 0, &c);
+	is_str(c.core, "Prescott", "library Barcelona (K10 kernels): Prescott");
+	lp_core_select(&k8, "Nehalem", "auto", 1, &c);
+	is_str(c.core, "Prescott", "OPENBLAS_CORETYPE=Nehalem without SSE4.2: Prescott");
+	lp_core_select(&k8, "Opteron", "Opteron", 0, &c);
+	ok(c.refuse == 1 && strstr(c.reason, "3DNow!"), "--blas-core Opteron refused, naming what it needs");
+	lp_core_select(&k8, "Prescott", "Core2", 0, &c);
+	ok(c.refuse == 1 && strstr(c.reason, "SSSE3"), "--blas-core Core2 without SSSE3 refused (%s)", c.reason);
+	gb_isa core2 = k8;
+	core2.ssse3 = 1;
+	lp_core_select(&core2, "Nehalem", "auto", 0, &c);
+	is_str(c.core, "Core2", "SSSE3 without SSE4: Nehalem replaced by Core2");
+
 	/* GB_ISA caps */
 	expect(AVX512, GB_ISA_AVX2, "Cooperlake", "auto", 0, "Haswell", 1, 0, "GB_ISA=avx2: Haswell");
 	expect(AVX512, GB_ISA_BASELINE, "Cooperlake", "auto", 0, "Nehalem", 1, 0,
