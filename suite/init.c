@@ -288,6 +288,7 @@ int init_main(int argc, char **argv)
 	reboot(RB_DISABLE_CAD);	/* Ctrl-Alt-Del becomes a SIGINT to stop cleanly */
 	gb_init_mounts(note, sizeof note);
 	gb_init_console();
+	gb_init_modules(note, sizeof note);
 
 	char *proc = text ? NULL : gb_read_all(NULL, "/proc/cmdline", NULL);
 	if (gb_init_parse(text ? text : proc ? proc : "", &c, why, sizeof why) != 0) {

@@ -42,6 +42,7 @@ void gb_init_conf_free(gb_init_conf *c);
  * "; "-separated); none of them is fatal. */
 void gb_init_mounts(char *note, size_t len);
 void gb_init_console(void);
+void gb_init_modules(char *note, size_t len);
 void gb_init_net(const gb_init_conf *c, char *note, size_t len);
 
 int init_main(int argc, char **argv);

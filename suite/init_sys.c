@@ -4,6 +4,7 @@
  * refused (no CAP_SYS_ADMIN for devtmpfs, say), and the benchmarks already
  * cope with a missing /sys or /dev; each step notes what it did. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -17,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -87,6 +89,47 @@ void gb_init_mounts(char *note, size_t len)
 			note_add(note, len, "%s not mounted (%s: %s)", dir, mounts[i].type, strerror(errno));
 	}
 	chmod("/tmp", 01777);
+}
+
+/* Kernel modules the initramfs carries (scripts/initramfs.sh MODULES=...,
+ * e.g. virtio_mmio and virtio_net, which Debian's kernel builds as
+ * modules): /lib/modules/NN-name.ko, loaded in name order - the script
+ * numbers them so that dependencies come first.  A distribution kernel
+ * needs them for a NIC or a disk; a microVM kernel usually has them
+ * built in and the folder is absent. */
+static int ko_only(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return n > 3 && strcmp(d->d_name + n - 3, ".ko") == 0;
+}
+
+void gb_init_modules(char *note, size_t len)
+{
+	struct dirent **e;
+	int n = scandir("/lib/modules", &e, ko_only, alphasort);
+	if (n <= 0)
+		return;
+	char loaded[512] = "", failed[512] = "";
+	for (int i = 0; i < n; i++) {
+		char path[300];
+		snprintf(path, sizeof path, "/lib/modules/%s", e[i]->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		int rc = fd < 0 ? -1 : (int)syscall(SYS_finit_module, fd, "", 0);
+		char *list = rc == 0 || errno == EEXIST ? loaded : failed;
+		if (rc != 0 && list == failed)
+			snprintf(list + strlen(list), sizeof loaded - strlen(list), " %s (%s)",
+				 e[i]->d_name, strerror(errno));
+		else
+			snprintf(list + strlen(list), sizeof loaded - strlen(list), " %s", e[i]->d_name);
+		if (fd >= 0)
+			close(fd);
+		free(e[i]);
+	}
+	free(e);
+	if (loaded[0])
+		note_add(note, len, "modules loaded:%s", loaded);
+	if (failed[0])
+		note_add(note, len, "modules NOT loaded:%s", failed);
 }
 
 /* The kernel gives init /dev/console as fds 0-2 only if the initramfs has
