@@ -1,0 +1,271 @@
+/* launch.c - gb-startup launch [options] -- CMD ARGS...: how long CMD
+ * (a container, a VM, a program) takes until it is ready, over rounds.
+ *
+ * This file holds the options, the listening socket, the rounds and the
+ * report; round.c runs one round.  Metrics: `ready` (ms, one sample per
+ * successful round) and with --footprint `pss` and `private_dirty` (KiB,
+ * at readiness).  Every round's outcome is in ready.round_status; a round
+ * that is not ok (timeout, CMD failed or crashed first) makes the run
+ * invalid (exit 1) with the round named in invalid_reasons. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "cli.h"
+#include "launch.h"
+#include "report.h"
+#include "util.h"
+
+static const char *const ready_words[] = { "udp", "tcp", "line:", "exit" };
+static const char *const then_words[] = { "term", "kill", "wait" };
+
+static int check_ready(const char *val, char *msg, unsigned len)
+{
+	if (strncmp(val, "line:", 5) == 0 && (!val[5] || strlen(val + 5) >= 2048)) {
+		snprintf(msg, len, "line:TEXT needs a TEXT of 1 to 2047 bytes");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_bind(const char *val, char *msg, unsigned len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (st_parse_addr(val, 0, &ss, &sl)) {
+		snprintf(msg, len, "a numeric IPv4 or IPv6 address, e.g. 127.0.0.1, 0.0.0.0, ::1");
+		return -1;
+	}
+	return 0;
+}
+
+static int word_index(const char *const *words, size_t n, const char *val)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(val, words[i], strlen(words[i])) == 0)
+			return (int)i;
+	return 0;
+}
+
+/* The socket CMD reports to: UDP, or a TCP listener; {addr} {port}. */
+static int open_listener(ln_cfg *c, const char *bind_addr, long long port, char *why, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	st_parse_addr(bind_addr, 0, &ss, &sl);
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+	int tcp = c->ready == READY_TCP, one = 1;
+	c->lfd = socket(ss.ss_family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->lfd < 0 || (tcp && setsockopt(c->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) ||
+	    bind(c->lfd, (struct sockaddr *)&ss, sl) < 0 || (tcp && listen(c->lfd, 64) < 0) ||
+	    getsockname(c->lfd, (struct sockaddr *)&ss, &sl) < 0) {
+		snprintf(why, len, "cannot listen on %s port %lld (%s): %s", bind_addr, port, tcp ? "tcp" : "udp",
+			 strerror(errno));
+		return -1;
+	}
+	st_addr_host(&ss, c->addr, sizeof c->addr);
+	snprintf(c->port, sizeof c->port, "%u", st_addr_port(&ss));
+	return 0;
+}
+
+/* The rounds' outcomes into the report. */
+static void report_rounds(gb_report *r, const ln_cfg *c, const ln_round *rd, int n, int warmup)
+{
+	double *ms = gb_xcalloc((size_t)n + 1, sizeof *ms), *pss = gb_xcalloc((size_t)n + 1, sizeof *pss),
+	       *dirty = gb_xcalloc((size_t)n + 1, sizeof *dirty);
+	size_t nok = 0, nmem = 0;
+	unsigned ignored = 0;
+	char *status = gb_xcalloc((size_t)n + 1, 8);
+	for (int i = 0; i < n; i++) {
+		const ln_round *x = &rd[i];
+		ignored += x->ignored;
+		int ok = x->status == RS_OK && !x->left;
+		if (!ok)
+			gb_report_fail(r, "round %d%s: %s: %s", x->index, i < warmup ? " (warm-up)" : "",
+				       ln_status_word[x->status], x->detail[0] ? x->detail : "failed");
+		if (i < warmup)
+			continue;
+		sprintf(status + strlen(status), "%s%s", i > warmup ? "," : "", ln_status_word[x->status]);
+		if (!ok)
+			continue;
+		ms[nok++] = x->ready_ms;
+		if (c->footprint && x->have_mem) {
+			pss[nmem] = (double)x->mem.pss_kib;
+			dirty[nmem++] = (double)x->mem.private_dirty_kib;
+		} else if (c->footprint) {
+			gb_report_warn(r, "round %d: no footprint: %s", x->index, x->mem_why);
+		}
+	}
+	if (nok) {
+		gb_metric *m = gb_report_metric(r, "ready", "ms", GB_LOWER, ms, nok);
+		gb_kv_int(&m->extra, "rounds", n - warmup);
+		gb_kv_int(&m->extra, "rounds_ok", (long long)nok);
+		gb_kv_str(&m->extra, "round_status", status);
+		gb_kv_int(&m->extra, "ignored_datagrams", ignored);
+		gb_metric_note(m, "%zu of %d rounds ready", nok, n - warmup);
+	} else {
+		gb_report_unavailable(r, "ready", 0, "no round became ready (round_status %s)", status);
+	}
+	if (nmem) {
+		gb_metric *m = gb_report_metric(r, "pss", "KiB", GB_LOWER, pss, nmem);
+		gb_kv_str(&m->extra, "of", c->cgroup ? "cgroup" : "process tree");
+		m = gb_report_metric(r, "private_dirty", "KiB", GB_LOWER, dirty, nmem);
+		gb_kv_str(&m->extra, "of", c->cgroup ? "cgroup" : "process tree");
+	} else if (c->footprint) {
+		gb_report_unavailable(r, "pss", 0, "no round measured a footprint");
+		gb_report_unavailable(r, "private_dirty", 0, "no round measured a footprint");
+	}
+	free(status);
+	free(ms);
+	free(pss);
+	free(dirty);
+}
+
+int st_launch_main(int argc, char **argv)
+{
+	long long rounds = 0, port = 0;
+	const char *ready = NULL, *then = NULL, *bind_addr = NULL;
+	ln_cfg c;
+	memset(&c, 0, sizeof c);
+	c.lfd = -1;
+	const gb_opt opts[] = {
+		{ "ready", 0, GB_OPT_CHOICE, &ready, "udp", 0, 0, "udp|tcp|line:|exit", "HOW",
+		  "ready when: udp = a datagram with {nonce} arrives (gb-startup ping), tcp = a connection "
+		  "to {addr}:{port}, line:TEXT = CMD prints TEXT (stdout or stderr), exit = CMD exits 0",
+		  check_ready },
+		{ "rounds", 0, GB_OPT_INT, &rounds, NULL, 1, 100000, NULL, "N",
+		  "rounds (default 10, --quick 3; -r N is the same)", NULL },
+		{ "timeout", 0, GB_OPT_DURATION, &c.timeout, "60s", 0.001, 86400, NULL, "TIME",
+		  "a round not ready after this long is a timeout", NULL },
+		{ "then", 0, GB_OPT_CHOICE, &then, "term", 0, 0, "term|kill|wait", "HOW",
+		  "after readiness (or a timeout): term = SIGTERM, SIGKILL after --grace; kill = SIGKILL; "
+		  "wait = let CMD exit by itself within --grace", NULL },
+		{ "grace", 0, GB_OPT_DURATION, &c.grace, "5s", 0, 86400, NULL, "TIME",
+		  "how long --then term/wait waits before SIGKILL", NULL },
+		{ "bind", 0, GB_OPT_STRING, &bind_addr, "127.0.0.1", 0, 0, NULL, "ADDR",
+		  "listen on this numeric address ({addr})", check_bind },
+		{ "port", 0, GB_OPT_INT, &port, "0", 0, 65535, NULL, "PORT",
+		  "listen on this port ({port}); 0 = any free one", NULL },
+		{ "footprint", 0, GB_OPT_FLAG, &c.footprint, NULL, 0, 0, NULL, NULL,
+		  "at readiness, sum PSS and Private_Dirty over CMD's process tree", NULL },
+		{ "cgroup", 0, GB_OPT_STRING, &c.cgroup, NULL, 0, 0, NULL, "PATH",
+		  "footprint of this cgroup directory's processes instead (implies --footprint)", NULL },
+		{ "output-dir", 0, GB_OPT_STRING, &c.outdir, NULL, 0, 0, NULL, "DIR",
+		  "keep each round's CMD output (stdout+stderr) as DIR/round-N.log", NULL },
+		GB_OPT_END,
+	};
+	const gb_cli_spec spec = {
+		.prog = "gb-startup launch",
+		.bench = "startup",
+		.summary = "time CMD from start until it is ready, over rounds (containers, VMs, programs)",
+		.synopsis = "[options] -- CMD [ARGS...]",
+		.epilog = "In CMD's arguments {addr}, {port} and {nonce} are replaced by the listening\n"
+			  "address and port and this round's nonce, e.g.\n"
+			  "  gb-startup launch -- docker run --rm --network host IMG gb-startup ping {addr}:{port} --nonce {nonce}\n"
+			  "CMD runs in its own process group; at the end of every round the group and every\n"
+			  "descendant are killed.  Exit status 1 when a round timed out or CMD failed.\n"
+			  "--warmup N: rounds run first and discarded (default 0: a first start is a start).\n",
+		.common = GB_C_RUN,
+		.opts = opts,
+		.max_positional = -1,
+	};
+	gb_cli cli;
+	int rc = gb_cli_parse(&cli, &spec, argc, argv);
+	if (rc) {
+		gb_cli_free(&cli);
+		return gb_cli_exit(rc);
+	}
+	char why[512] = "";
+	struct stat st;
+	if (cli.npos == 0) {
+		gb_err("launch needs a command: gb-startup launch [options] -- CMD [ARGS...]");
+		rc = GB_EXIT_USAGE;
+	} else if (c.outdir && (stat(c.outdir, &st) < 0 || !S_ISDIR(st.st_mode) || access(c.outdir, W_OK))) {
+		gb_err("--output-dir %s: not a writable directory", c.outdir);
+		rc = GB_EXIT_USAGE;
+	} else if (c.cgroup && !gb_path_exists(NULL, c.cgroup)) {
+		gb_err("--cgroup %s: no such cgroup directory", c.cgroup);
+		rc = GB_EXIT_ENV;
+	}
+	if (rc) {
+		gb_cli_free(&cli);
+		return rc;
+	}
+	c.cmd = cli.pos;
+	c.ready = word_index(ready_words, 4, ready);
+	c.text = c.ready == READY_LINE ? ready + 5 : NULL;
+	c.then = word_index(then_words, 3, then);
+	c.footprint |= c.cgroup != NULL;
+	int n = (int)(gb_cli_isset(&cli, "rounds") ? rounds
+		      : gb_cli_isset(&cli, "repeat") ? cli.c.repeat : cli.c.quick ? 3 : 10);
+	/* the first start is a real start (cold caches are part of start-up):
+	 * rounds are discarded only when --warmup is given */
+	int warmup = gb_cli_isset(&cli, "warmup") ? (int)cli.c.warmup : 0;
+
+	if ((c.ready == READY_UDP || c.ready == READY_TCP) &&
+	    open_listener(&c, bind_addr, port, why, sizeof why) < 0) {
+		gb_err("%s", why);
+		gb_cli_free(&cli);
+		return GB_EXIT_ENV;
+	}
+	if (ln_signals_init(why, sizeof why) < 0) {
+		gb_err("%s", why);
+		gb_cli_free(&cli);
+		return GB_EXIT_ENV;
+	}
+
+	ln_round *rd = gb_xcalloc((size_t)(n + warmup), sizeof *rd);
+	uint64_t start = gb_now_ns();
+	int done = 0;
+	for (; done < n + warmup; done++) {
+		gb_progress("round %d of %d", done + 1, n + warmup);
+		rd[done].index = done + 1;
+		ln_round_run(&c, &rd[done]);
+		if (rd[done].exec_errno) {
+			/* CMD cannot run here at all: no point in more rounds */
+			gb_progress_done();
+			gb_err("%s", rd[done].detail);
+			free(rd);
+			gb_cli_free(&cli);
+			return GB_EXIT_ENV;
+		}
+		if (cli.c.time_limit > 0 && gb_now_ns() - start > (uint64_t)(cli.c.time_limit * 1e9) &&
+		    done + 1 > warmup) {
+			done++;
+			break;
+		}
+	}
+	gb_progress_done();
+
+	gb_report r;
+	gb_report_init(&r, &cli);
+	gb_kv_str(&r.config, "mode", "launch");
+	gb_kv_int(&r.config, "rounds", n);
+	gb_kv_int(&r.config, "repeat", n);
+	gb_kv_int(&r.config, "warmup", warmup);
+	gb_kv_bool(&r.config, "footprint", c.footprint);
+	if (c.lfd >= 0) {
+		gb_kv_str(&r.config, "addr", c.addr);
+		gb_kv_int(&r.config, "port", atoi(c.port));
+	}
+	char cmd[1024] = "";
+	for (int i = 0; i < cli.npos; i++)
+		snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), "%s%s", i ? " " : "", cli.pos[i]);
+	gb_kv_str(&r.config, "command", cmd);
+	if (done < n + warmup)
+		gb_report_warn(&r, "--time-limit stopped after %d of %d rounds", done - warmup, n);
+	report_rounds(&r, &c, rd, done, warmup < done ? warmup : done);
+	free(rd);
+	if (c.lfd >= 0)
+		close(c.lfd);
+	gb_cli_free(&cli);
+	return gb_report_finish(&r);
+}

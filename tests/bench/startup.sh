@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# gb-startup: spawn's contract, launch's readiness modes, clean-up, footprint,
+# ping (loopback and across two network namespaces), exit statuses.
+. "$(dirname "$0")/../lib/tap.sh"
+B=$GB_BIN/gb-startup
+HOG=$GB_TOOLS/startup-hog
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# a marker no other process on the machine has: what must be gone after a round
+M="9$$.25"
+gone() { ! pgrep -f "sleep $1" >/dev/null; }
+
+# --- spawn: every method a result (with percentiles) or unavailable with a reason
+"$B" spawn --rounds 30 --warmup 2 --label ci -o "$tmp/s.json" >"$tmp/table.txt" 2>"$tmp/err.txt"
+ok $? "spawn --rounds 30 -o FILE.json exits 0"
+is "$(jget "$tmp/s.json" schema)" "guestbench/1" "schema"
+is "$(jget "$tmp/s.json" bench)" "startup" "bench"
+is "$(jget "$tmp/s.json" valid)" "true" "valid"
+is "$(jget "$tmp/s.json" config.mode)" "spawn" "config.mode spawn"
+is "$(jget "$tmp/s.json" config.rounds)" "30" "config.rounds"
+is "$(jget "$tmp/s.json" config.self_linkage)" "static" "our own binary is static"
+missing=""
+for m in fork_exec vfork_exec posix_spawn posix_spawn_true fork_exit thread; do
+	if jget "$tmp/s.json" "results[name=spawn_$m]" >/dev/null; then
+		for k in unit better n median p50 p90 p99 p999 pmax rounds failed_rounds samples; do
+			jget "$tmp/s.json" "results[name=spawn_$m].$k" >/dev/null || missing="$missing $m.$k"
+		done
+		[ "$(jget "$tmp/s.json" "results[name=spawn_$m].samples#")" = 30 ] || missing="$missing $m.samples!=30"
+		[ "$(jget "$tmp/s.json" "results[name=spawn_$m].unit")" = us ] || missing="$missing $m.unit"
+		[ "$(jget "$tmp/s.json" "results[name=spawn_$m].failed_rounds")" = 0 ] || missing="$missing $m.failed"
+	elif ! jget "$tmp/s.json" "unavailable[name=spawn_$m].reason" >/dev/null; then
+		missing="$missing $m"
+	fi
+done
+is "$missing" "" "every method: a result with every statistic and 30 samples, or unavailable with a reason"
+if [ -x /bin/true ]; then
+	is "$(jget "$tmp/s.json" 'results[name=spawn_posix_spawn_true].path')" "/bin/true" "/bin/true's path recorded"
+	jget "$tmp/s.json" 'results[name=spawn_posix_spawn_true].linkage' | grep -Eq '^(static|dynamic)$'
+	ok $? "/bin/true labelled static or dynamic"
+else
+	skip "/bin/true missing" "/bin/true's path recorded"; skip "/bin/true missing" "labelled"
+fi
+for m in fork_exec posix_spawn; do
+	jget "$tmp/s.json" "results[name=spawn_$m].child_minflt" | awk '{ exit !($1 > 0) }'
+	ok $? "spawn_$m: the children's page faults counted"
+done
+grep -q "^spawn_posix_spawn " "$tmp/table.txt"; ok $? "table on stdout alongside -o"
+[ ! -s "$tmp/err.txt" ]; ok $? "nothing on stderr"
+"$B" --only thread --rounds 3 --format json >"$tmp/d.json"
+ok $? "no mode word: spawn"
+is "$(jget "$tmp/d.json" 'results#')" "1" "--only selects"
+"$B" --only thread -r 7 --format json >"$tmp/r.json"
+is "$(jget "$tmp/r.json" 'results[name=spawn_thread].n')" "7" "-r N is the number of rounds"
+"$B" --spawn-noop; is "$?" "42" "the no-op child exits with its known status"
+"$B" spawn --quick --only fork_exit --format csv >"$tmp/s.csv"
+grep -q '^startup,unlabelled,spawn_fork_exit,us,lower,200,' "$tmp/s.csv"; ok $? "--quick: 200 rounds (CSV row)"
+
+# --- the multi-call binary executes itself as gb-startup for the no-op child
+if [ -x "$GB_BIN/guestbench" ]; then
+	"$GB_BIN/guestbench" startup --only posix_spawn,vfork_exec --rounds 5 --format json >"$tmp/mc.json"
+	ok $? "guestbench startup: the no-op child dispatches through argv[0] gb-startup"
+	is "$(jget "$tmp/mc.json" config.self)" "$GB_BIN/guestbench" "config.self is the multi-call binary"
+else
+	skip "bin/guestbench not built" "guestbench startup spawn"; skip "bin/guestbench not built" "config.self"
+fi
+
+# --- spawn --exec: any binary; the exit status is checked every round
+"$B" --exec /bin/true --only posix_spawn_exec --rounds 5 --format json >"$tmp/e.json"
+ok $? "--exec /bin/true runs"
+is "$(jget "$tmp/e.json" 'results[name=spawn_posix_spawn_exec].path')" "/bin/true" "--exec path recorded"
+"$B" --exec /bin/false --only posix_spawn_exec --rounds 5 --warmup 0 --format json >"$tmp/f.json" 2>"$tmp/f.err"
+is "$?" "1" "a child that exits 1 makes the run invalid: exit 1"
+is "$(jget "$tmp/f.json" valid)" "false" "valid: false"
+jget "$tmp/f.json" 'invalid_reasons[0]' | grep -q "spawn_posix_spawn_exec: 5 of 5 rounds (warm-up included) ended wrong (first: exit status 1"
+ok $? "the reason counts the wrong rounds and says how they ended"
+is "$(jget "$tmp/f.json" 'results[name=spawn_posix_spawn_exec].failed_rounds')" "5" "failed_rounds"
+"$B" --exec /nonexistent/prog 2>"$tmp/e3"; is "$?" "3" "--exec of a missing program exits 3"
+grep -q "/nonexistent/prog" "$tmp/e3"; ok $? "and names it"
+"$B" --only posix_spawn_exec 2>"$tmp/e2"; is "$?" "2" "--only posix_spawn_exec without --exec exits 2"
+
+# --- usage errors
+"$B" --rounds 0 2>"$tmp/e"; is "$?" "2" "--rounds 0 exits 2"
+grep -q -- "--rounds" "$tmp/e"; ok $? "message names --rounds"
+"$B" bogus 2>/dev/null; is "$?" "2" "an unknown mode word exits 2"
+"$B" --only nope 2>/dev/null; is "$?" "2" "unknown --only method exits 2"
+"$B" launch 2>"$tmp/e"; is "$?" "2" "launch without CMD exits 2"
+grep -q "needs a command" "$tmp/e"; ok $? "and says so"
+"$B" launch --ready bogus -- true 2>"$tmp/e"; is "$?" "2" "--ready bogus exits 2"
+grep -q "udp, tcp, line:.*exit" "$tmp/e"; ok $? "message lists the accepted values"
+"$B" launch --ready line: -- true 2>/dev/null; is "$?" "2" "--ready line: without TEXT exits 2"
+"$B" launch --then later -- true 2>/dev/null; is "$?" "2" "--then later exits 2"
+"$B" launch --bind localhost -- true 2>"$tmp/e"; is "$?" "2" "--bind with a name exits 2"
+grep -q "numeric" "$tmp/e"; ok $? "message: numeric only"
+"$B" launch --output-dir "$tmp/nope" -- true 2>/dev/null; is "$?" "2" "--output-dir that does not exist exits 2"
+"$B" ping 127.0.0.1:9 2>"$tmp/e"; is "$?" "2" "ping without --nonce exits 2"
+"$B" ping localhost:9 --nonce x 2>/dev/null; is "$?" "2" "ping with a host name exits 2"
+"$B" ping 127.0.0.1 --nonce x 2>/dev/null; is "$?" "2" "ping without a port exits 2"
+"$B" launch --ready exit -- /nonexistent/cmd 2>"$tmp/e"; is "$?" "3" "CMD that cannot be executed exits 3"
+grep -q "cannot execute /nonexistent/cmd" "$tmp/e"; ok $? "and says why"
+"$B" launch --help | grep -q -- "--output-dir"; ok $? "launch --help"
+"$B" ping --help | grep -q -- "--nonce"; ok $? "ping --help"
+
+# --- launch -> ping over loopback
+"$B" launch --rounds 3 --format json -- "$B" ping {addr}:{port} --nonce {nonce} >"$tmp/l.json"
+ok $? "launch -> ping over loopback, 3 rounds"
+is "$(jget "$tmp/l.json" valid)" "true" "valid"
+is "$(jget "$tmp/l.json" 'results[name=ready].n')" "3" "three ready samples"
+is "$(jget "$tmp/l.json" 'results[name=ready].unit')" "ms" "ready in ms"
+is "$(jget "$tmp/l.json" 'results[name=ready].round_status')" "ok,ok,ok" "per-round status"
+is "$(jget "$tmp/l.json" config.addr)" "127.0.0.1" "listens on 127.0.0.1 by default"
+is "$(jget "$tmp/l.json" config.mode)" "launch" "config.mode launch"
+jget "$tmp/l.json" config.command | grep -q "ping {addr}:{port} --nonce {nonce}"; ok $? "config.command unsubstituted"
+
+if "$B" launch --rounds 1 --bind ::1 --format json -- "$B" ping "[{addr}]:{port}" --nonce {nonce} >"$tmp/l6.json" 2>"$tmp/l6.err"; then
+	is "$(jget "$tmp/l6.json" config.addr)" "::1" "--bind ::1: launch -> ping over IPv6"
+elif grep -q "cannot listen" "$tmp/l6.err"; then
+	skip "no IPv6 loopback here" "launch -> ping over IPv6"
+else
+	ok 1 "launch -> ping over IPv6"
+fi
+
+# --- a wrong nonce is ignored (and not acked): the round waits for the right one
+"$B" launch --rounds 1 --format json -- sh -c \
+	"'$B' ping {addr}:{port} --nonce wrong{nonce} --timeout 0.3 2>/dev/null; echo \$? >'$tmp/first'; exec '$B' ping {addr}:{port} --nonce {nonce}" \
+	>"$tmp/w.json"
+ok $? "wrong nonce first, then the right one: valid"
+is "$(cat "$tmp/first")" "1" "the wrong nonce got no ack (that ping timed out)"
+jget "$tmp/w.json" 'results[name=ready].ignored_datagrams' | awk '{ exit !($1 >= 10) }'
+ok $? "its datagrams were counted as ignored"
+jget "$tmp/w.json" 'results[name=ready].median' | awk '{ exit !($1 >= 300) }'
+ok $? "ready only after the right nonce (after the 0.3 s of wrong ones)"
+
+# --- tcp, line:TEXT with --output-dir, exit
+"$B" launch --rounds 2 --ready tcp --format json -- bash -c 'exec 3<>/dev/tcp/{addr}/{port}; exec sleep '"$M" >"$tmp/t.json"
+ok $? "--ready tcp"
+is "$(jget "$tmp/t.json" 'results[name=ready].n')" "2" "two tcp rounds"
+gone "$M"; ok $? "nothing left running after --ready tcp"
+mkdir "$tmp/out"
+"$B" launch --rounds 2 --ready line:READY --output-dir "$tmp/out" --format json -- \
+	sh -c 'echo booting; echo "to stderr" >&2; printf "x READY y\n"; exec sleep '"$M" >"$tmp/n.json"
+ok $? "--ready line:READY"
+is "$(ls "$tmp/out" | tr '\n' ' ')" "round-1.log round-2.log " "--output-dir keeps one log per round, nothing else"
+grep -q "to stderr" "$tmp/out/round-2.log" && grep -q "x READY y" "$tmp/out/round-2.log"
+ok $? "the log holds stdout and stderr"
+"$B" launch --rounds 2 --ready exit --format json -- true >"$tmp/x.json"
+ok $? "--ready exit with a command that exits 0"
+"$B" launch --rounds 2 --ready exit --format json -- sh -c 'exit 3' >"$tmp/x3.json" 2>/dev/null
+is "$?" "1" "--ready exit with a failing command exits 1"
+is "$(jget "$tmp/x3.json" 'unavailable[name=ready].reason')" "no round became ready (round_status failed,failed)" \
+	"failed rounds recorded as failed"
+jget "$tmp/x3.json" 'invalid_reasons[0]' | grep -q "round 1: failed: CMD exited with status 3"
+ok $? "invalid_reasons names the round and the status"
+"$B" launch --rounds 1 --format json -- sh -c 'kill -SEGV $$' >"$tmp/c.json" 2>/dev/null
+is "$?" "1" "a crashing CMD exits 1"
+jget "$tmp/c.json" 'invalid_reasons[0]' | grep -q "round 1: crashed: CMD was killed by signal 11"
+ok $? "recorded as crashed, with the signal"
+
+# --- timeout: a CMD that never answers is killed, with what it started
+"$B" launch --rounds 2 --timeout 0.3 --then kill --format json -- \
+	sh -c "setsid sleep $M & sleep $M & exec sleep $M" >"$tmp/to.json" 2>/dev/null
+is "$?" "1" "timed-out rounds exit 1"
+is "$(jget "$tmp/to.json" 'unavailable[name=ready].reason')" "no round became ready (round_status timeout,timeout)" \
+	"both rounds recorded as timeout"
+gone "$M"; ok $? "nothing left: not the process, its child, nor one that left the group (setsid)"
+"$B" launch --rounds 1 --timeout 0.3 --then wait --grace 0.2 --format json -- sleep "$M" >/dev/null 2>&1
+is "$?" "1" "timeout with --then wait"
+gone "$M"; ok $? "--then wait: killed after the grace period"
+
+# --- --then: term, kill, wait
+trapper='trap "echo got-term; exit 0" TERM; echo READY; i=0; while [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; echo finished'
+for t in term kill wait; do
+	mkdir "$tmp/then-$t"
+	"$B" launch --rounds 1 --ready line:READY --then $t --grace 5s --output-dir "$tmp/then-$t" -q -- sh -c "$trapper"
+	ok $? "--then $t: valid"
+done
+grep -q got-term "$tmp/then-term/round-1.log" && ! grep -q finished "$tmp/then-term/round-1.log"
+ok $? "--then term: CMD got SIGTERM"
+! grep -Eq "got-term|finished" "$tmp/then-kill/round-1.log"
+ok $? "--then kill: CMD got neither SIGTERM nor time to finish"
+grep -q finished "$tmp/then-wait/round-1.log" && ! grep -q got-term "$tmp/then-wait/round-1.log"
+ok $? "--then wait: CMD finished by itself"
+
+"$B" launch --rounds 1 --ready line:READY --then term --grace 0.3 -q -- \
+	sh -c "trap '' TERM; echo READY; exec sleep $M"
+ok $? "--then term with a CMD that ignores SIGTERM: still valid"
+gone "$M"; ok $? "and killed after --grace"
+
+# --- footprint of a known child: 64 MiB written
+"$B" launch --rounds 2 --ready line:hog --footprint --format json -- "$HOG" 64 >"$tmp/fp.json"
+ok $? "--footprint"
+pd=$(jget "$tmp/fp.json" 'results[name=private_dirty].min')
+awk -v v="$pd" 'BEGIN { exit !(v >= 65536 && v < 131072) }'
+ok $? "private_dirty of a 64 MiB writer: >= 64 MiB and < 128 MiB ($pd KiB)"
+pss=$(jget "$tmp/fp.json" 'results[name=pss].min')
+awk -v v="$pss" 'BEGIN { exit !(v >= 65536 && v < 131072) }'
+ok $? "pss likewise ($pss KiB)"
+is "$(jget "$tmp/fp.json" 'results[name=pss].of')" "process tree" "of the process tree"
+"$B" launch --rounds 1 --ready line:hog --footprint --format json -- sh -c "'$HOG' 32 first | (read l; exec '$HOG' 32 hog-both)" >"$tmp/fp2.json"
+pd=$(jget "$tmp/fp2.json" 'results[name=private_dirty].min')
+awk -v v="$pd" 'BEGIN { exit !(v >= 65536 && v < 131072) }'
+ok $? "footprint sums the tree: two 32 MiB writers ($pd KiB)"
+
+# --cgroup: a cgroup the test creates (root, a cgroup.procs we can write)
+cg=""
+if [ "$(id -u)" = 0 ]; then
+	for base in /sys/fs/cgroup /sys/fs/cgroup/pids /sys/fs/cgroup/memory; do
+		if mkdir "$base/gbst-$$" 2>/dev/null; then
+			if [ -e "$base/gbst-$$/cgroup.procs" ]; then cg=$base/gbst-$$; break; fi
+			rmdir "$base/gbst-$$"
+		fi
+	done
+fi
+if [ -n "$cg" ]; then
+	"$B" launch --rounds 1 --ready line:hog --cgroup "$cg" --format json -- \
+		sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$HOG' 48" >"$tmp/cg.json"
+	ok $? "--cgroup"
+	pd=$(jget "$tmp/cg.json" 'results[name=private_dirty].min')
+	awk -v v="$pd" 'BEGIN { exit !(v >= 49152 && v < 98304) }'
+	ok $? "--cgroup: private_dirty of a 48 MiB writer moved into it ($pd KiB)"
+	is "$(jget "$tmp/cg.json" 'results[name=pss].of')" "cgroup" "of the cgroup"
+	rmdir "$cg"
+else
+	skip "needs root and a writable cgroup hierarchy" "--cgroup"
+	skip "needs root and a writable cgroup hierarchy" "--cgroup private_dirty"
+	skip "needs root and a writable cgroup hierarchy" "--cgroup of"
+fi
+"$B" launch --cgroup /nonexistent/cg -- true 2>/dev/null; is "$?" "3" "--cgroup that does not exist exits 3"
+
+# --- the instruction counter docs/startup.md uses, on a program of three instructions
+if command -v gcc >/dev/null; then
+	printf '.globl _start\n_start:\n\tmov $60, %%eax\n\tmov $7, %%edi\n\tsyscall\n' >"$tmp/t.S"
+	gcc -nostdlib -static -o "$tmp/nolibc" "$tmp/t.S"
+	is "$("$GB_TOOLS/startup-insncount" "$tmp/nolibc")" "instructions=3 cpuid=0 xgetbv=0 rdtsc=0 syscall=1 exit=7" \
+		"startup-insncount: 3 instructions, 1 syscall, exit 7"
+	"$GB_TOOLS/startup-insncount" "$B" --spawn-noop | grep -Eq "cpuid=[1-9][0-9]* .* exit=42$"
+	ok $? "startup-insncount: our static glibc no-op executes CPUID (glibc's start-up) and exits 42"
+else
+	skip "no gcc" "startup-insncount on 3 instructions"; skip "no gcc" "startup-insncount on the no-op"
+fi
+
+# --- ping alone: gives up with a message and exit 1
+"$B" ping 127.0.0.1:9 --nonce abc --timeout 0.2 2>"$tmp/pe"
+is "$?" "1" "ping with no launcher: exit 1 after --timeout"
+grep -q "no ack from 127.0.0.1:9" "$tmp/pe"; ok $? "and says so"
+
+# --- across two network namespaces joined by a veth pair; the guest's side
+# starts before its address exists (ping must retry until the network is up)
+if [ "$(id -u)" != 0 ]; then
+	for i in 1 2 3 4; do skip "needs root (ip netns)" "launch -> ping across network namespaces"; done
+elif ! command -v ip >/dev/null || ! ip netns add "gbst-a$$" 2>/dev/null; then
+	for i in 1 2 3 4; do skip "ip netns unavailable" "launch -> ping across network namespaces"; done
+else
+	A=gbst-a$$ Z=gbst-b$$
+	ip netns add $Z
+	ip -n $A link add va$$ type veth peer name vb$$ netns $Z
+	ip -n $A addr add 10.203.7.1/24 dev va$$; ip -n $A link set va$$ up; ip -n $Z link set lo up
+	ip netns exec $A "$B" launch --rounds 2 --bind 10.203.7.1 --format json -- \
+		ip netns exec $Z sh -c "(sleep 0.3; ip addr add 10.203.7.2/24 dev vb$$; ip link set vb$$ up) &
+			exec '$B' ping {addr}:{port} --nonce {nonce} --timeout 20" >"$tmp/ns.json"
+	ok $? "launch in one namespace, ping in another over veth"
+	is "$(jget "$tmp/ns.json" 'results[name=ready].round_status')" "ok,ok" "both rounds ready"
+	is "$(jget "$tmp/ns.json" config.addr)" "10.203.7.1" "--bind 10.203.7.1"
+	# round 2 found the address configured by round 1: only round 1 had to wait
+	jget "$tmp/ns.json" 'results[name=ready].max' | awk '{ exit !($1 >= 300) }'
+	ok $? "ping retried until the network came up (first round >= 0.3 s)"
+	ip netns del $A; ip netns del $Z
+fi
+done_testing
