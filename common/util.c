@@ -397,3 +397,15 @@ void gb_csv_field(FILE *f, const char *s)
 		fputs(s, f);
 	}
 }
+
+int gb_list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; p && *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += k + (p[k] == ',');
+	}
+	return 0;
+}

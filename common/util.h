@@ -76,6 +76,9 @@ int gb_parse_double(const char *s, double *out);
 
 /* Copy at most size-1 bytes, always NUL-terminate; returns strlen(dst). */
 size_t gb_strlcpy(char *dst, const char *src, size_t size);
+/* Is 'name' one of the words of a comma-separated list ("a,b,c")?  A NULL
+ * list holds nothing. (--only lists, test hooks) */
+int gb_list_has(const char *list, const char *name);
 
 /* A growable list of owned strings (warnings, container signs, ...). */
 typedef struct gb_strlist {

@@ -45,16 +45,7 @@ static const struct method {
 
 static int selected(const char *only, const char *name)
 {
-	if (!only)
-		return 1;
-	size_t n = strlen(name);
-	for (const char *p = only; *p;) {
-		size_t k = strcspn(p, ",");
-		if (k == n && strncmp(p, name, n) == 0)
-			return 1;
-		p += k + (p[k] == ',');
-	}
-	return 0;
+	return !only || gb_list_has(only, name);
 }
 
 static long child_minflt(void)

@@ -22,6 +22,10 @@
  *                         it; the dgemm peak and generation come on top
  *   diskio         1 min  in a scratch directory the suite creates and
  *                         removes; --time-limit is shared by its jobs
+ *   netlat          30 s  --duration 25s shared by its five tests on
+ *                         127.0.0.1 (5 s each after 1 s of warm-up each)
+ *   startup         10 s  its defaults: 1000 rounds of each of 7 spawn
+ *                         methods, 0.1-1 ms each (measured ~5 s here)
  *
  * The suite's --timeout (default 15 min per benchmark) only catches a
  * benchmark that hangs; it is not part of the budget.

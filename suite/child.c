@@ -46,12 +46,7 @@ const char *gb_self_path(char *why, size_t len)
 /* Is 'name' in the comma-separated list in environment variable 'var'? */
 static int hook_names(const char *var, const char *name)
 {
-	const char *v = getenv(var);
-	size_t n = strlen(name);
-	for (const char *p = v; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0))
-		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == 0))
-			return 1;
-	return 0;
+	return gb_list_has(getenv(var), name);
 }
 
 static void exec_child(const char *self, char *const argv[], int out, int err)

@@ -36,15 +36,6 @@
 
 #define MAX_ARGS 64
 
-static int list_has(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0))
-		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == 0))
-			return 1;
-	return 0;
-}
-
 static void add_skip(gb_suite *s, const char *bench, const char *status, const char *reason,
 		     const gb_child *c)
 {
@@ -246,10 +237,10 @@ int suite_main(int argc, char **argv)
 	int bad = 0;
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < gb_napplets; i++)
-		total += (!only || list_has(only, gb_applets[i].name)) && !list_has(skip, gb_applets[i].name);
+		total += (!only || gb_list_has(only, gb_applets[i].name)) && !gb_list_has(skip, gb_applets[i].name);
 	for (size_t i = 0; i < gb_napplets; i++) {
 		const gb_applet *a = &gb_applets[i];
-		if ((only && !list_has(only, a->name)) || list_has(skip, a->name))
+		if ((only && !gb_list_has(only, a->name)) || gb_list_has(skip, a->name))
 			continue;
 		gb_progress("[%zu/%zu] %s%s ...", ++k, total, a->name, quick ? " --quick" : "");
 		bad |= run_one(&s, self, a, timeout);

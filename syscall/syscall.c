@@ -34,16 +34,7 @@ static const sc_op *const tables[] = { sc_ops_kernel, sc_ops_memory, sc_ops_ipc,
 
 static int selected(const char *only, const char *name)
 {
-	if (!only)
-		return 1;
-	size_t n = strlen(name);
-	for (const char *p = only; *p;) {
-		size_t k = strcspn(p, ",");
-		if (k == n && strncmp(p, name, n) == 0)
-			return 1;
-		p += k + (p[k] == ',');
-	}
-	return 0;
+	return !only || gb_list_has(only, name);
 }
 
 /* "getpid|getppid|..." for --only, and a help listing of every operation. */

@@ -111,8 +111,20 @@ static void test_fmt_bytes(void)
 	is_str(b, "23.5 GiB", "23.5 GiB");
 }
 
+static void test_list_has(void)
+{
+	ok(gb_list_has("getpid,getppid", "getppid"), "gb_list_has: the last word");
+	ok(gb_list_has("getpid,getppid", "getpid"), "gb_list_has: the first word");
+	ok(!gb_list_has("getppid", "getpid"), "gb_list_has: a prefix of a word is not the word");
+	ok(!gb_list_has("getpid", "getpid2"), "gb_list_has: nor is a longer name");
+	ok(!gb_list_has(NULL, "x"), "gb_list_has: a NULL list holds nothing");
+	ok(!gb_list_has("", "x") && !gb_list_has(",,", "x"), "gb_list_has: nor does an empty one");
+	ok(gb_list_has("a,,b", "b"), "gb_list_has: an empty word is skipped");
+}
+
 int main(void)
 {
+	test_list_has();
 	test_root_path();
 	test_meminfo();
 	test_fmt_bytes();
