@@ -446,7 +446,19 @@ static void apply_defaults(gb_cli *cli)
 	}
 }
 
+static int parse_args(gb_cli *cli, const gb_cli_spec *spec, int argc, char **argv);
+
+/* On any return but 0 nothing stays allocated: the caller only returns
+ * gb_cli_exit(rc). */
 int gb_cli_parse(gb_cli *cli, const gb_cli_spec *spec, int argc, char **argv)
+{
+	int rc = parse_args(cli, spec, argc, argv);
+	if (rc)
+		gb_cli_free(cli);
+	return rc;
+}
+
+static int parse_args(gb_cli *cli, const gb_cli_spec *spec, int argc, char **argv)
 {
 	memset(cli, 0, sizeof *cli);
 	cli->spec = spec;

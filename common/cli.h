@@ -94,7 +94,9 @@ typedef struct gb_cli {
 /*
  * Parse argv.  Returns 0 to go on, GB_EXIT_USAGE (2) after printing a
  * message naming the option and what it accepts, or GB_CLI_DONE after
- * --help/--version.  Use gb_cli_exit() to turn that into an exit status.
+ * --help/--version.  Use gb_cli_exit() to turn that into an exit status;
+ * on a non-zero return nothing is left to free:
+ *     if ((rc = gb_cli_parse(&cli, &spec, argc, argv))) return gb_cli_exit(rc);
  */
 int gb_cli_parse(gb_cli *cli, const gb_cli_spec *spec, int argc, char **argv);
 static inline int gb_cli_exit(int rc) { return rc == GB_CLI_DONE ? 0 : rc; }

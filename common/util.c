@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -408,4 +409,36 @@ int gb_list_has(const char *list, const char *name)
 		p += k + (p[k] == ',');
 	}
 	return 0;
+}
+
+const char *gb_self_path(char *why, size_t len)
+{
+	static char path[4096];
+	/* /proc/self/exe resolved once: an absolute path to the file itself,
+	 * so executing it does not resolve a link again (gb-startup times
+	 * every exec; an initramfs's /bin/gb-* are links to /init) */
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	int proc_errno = errno;
+	if (n > 0) {
+		path[n] = 0;
+		if (access(path, X_OK) == 0)	/* not "... (deleted)", not outside a chroot */
+			return path;
+		proc_errno = errno;
+	}
+	/* AT_EXECFN, the name execve was given, needs no /proc (an empty
+	 * container root, an initramfs before mounting it, gVisor); we never
+	 * chdir, so a relative name stays valid */
+	const char *fn = (const char *)getauxval(AT_EXECFN);
+	if (fn && *fn && access(fn, X_OK) == 0)
+		return fn;
+	snprintf(why, len, "cannot find this program's own file to execute it again: "
+		 "/proc/self/exe: %s; AT_EXECFN %s: %s", strerror(proc_errno),
+		 fn && *fn ? fn : "(none)", fn && *fn ? strerror(errno) : "missing");
+	return NULL;
+}
+
+const char *gb_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
 }

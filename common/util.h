@@ -80,6 +80,14 @@ size_t gb_strlcpy(char *dst, const char *src, size_t size);
  * list holds nothing. (--only lists, test hooks) */
 int gb_list_has(const char *list, const char *name);
 
+/* This program's own file, to execute it again (the suite's benchmarks,
+ * gb-startup's no-op child, init's command): /proc/self/exe resolved,
+ * else AT_EXECFN.  NULL, with the reason in why, when neither works. */
+const char *gb_self_path(char *why, size_t len);
+
+/* The last component of a path ("gb-stream" of "/bin/gb-stream"). */
+const char *gb_basename(const char *path);
+
 /* A growable list of owned strings (warnings, container signs, ...). */
 typedef struct gb_strlist {
 	char **v;

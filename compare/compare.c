@@ -74,7 +74,7 @@ static void relabel(cmp_env *envs, size_t n)
 			dup |= j != i && strcmp(envs[i].doc_label, envs[j].doc_label) == 0;
 		if (!dup)
 			continue;
-		const char *base = strrchr(envs[i].path, '/') ? strrchr(envs[i].path, '/') + 1 : envs[i].path;
+		const char *base = gb_basename(envs[i].path);
 		size_t len = strlen(base);
 		if (len > 5 && strcmp(base + len - 5, ".json") == 0)
 			len -= 5;
@@ -130,10 +130,8 @@ int compare_main(int argc, char **argv)
 	};
 	gb_cli cli;
 	int rc = gb_cli_parse(&cli, &spec, argc, argv);
-	if (rc) {
-		gb_cli_free(&cli);
+	if (rc)
 		return gb_cli_exit(rc);
-	}
 	if (cli.npos < 1) {
 		gb_err("no result files given (usage: gb-compare BASE.json OTHER.json...)");
 		gb_cli_free(&cli);

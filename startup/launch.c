@@ -179,10 +179,8 @@ int st_launch_main(int argc, char **argv)
 	};
 	gb_cli cli;
 	int rc = gb_cli_parse(&cli, &spec, argc, argv);
-	if (rc) {
-		gb_cli_free(&cli);
+	if (rc)
 		return gb_cli_exit(rc);
-	}
 	char why[512] = "";
 	struct stat st;
 	if (cli.npos == 0) {

@@ -71,10 +71,8 @@ int st_ping_main(int argc, char **argv)
 	};
 	gb_cli cli;
 	int rc = gb_cli_parse(&cli, &spec, argc, argv);
-	if (rc) {
-		gb_cli_free(&cli);
+	if (rc)
 		return gb_cli_exit(rc);
-	}
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	char req[128];

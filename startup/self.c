@@ -1,38 +1,12 @@
-/* self.c - which file to execute again (the no-op child), and whether a
- * program is static or dynamic (the label of a spawn result). */
+/* self.c - whether a program is static or dynamic (the label of a spawn
+ * result); the file to execute again is gb_self_path (common/util). */
 #include <elf.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "startup.h"
-
-const char *st_self_path(char *why, size_t len)
-{
-	static char path[4096];
-	/* resolved once: executing the /proc/self/exe link itself would make
-	 * the kernel resolve it again in every timed round */
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-	int proc_errno = errno;
-	if (n > 0) {
-		path[n] = 0;
-		if (access(path, X_OK) == 0)
-			return path;
-		proc_errno = errno;
-	}
-	/* AT_EXECFN is the name this process was executed by: works with no
-	 * /proc (a VM's initramfs before mounting it) as long as the cwd
-	 * has not changed */
-	const char *fn = (const char *)getauxval(AT_EXECFN);
-	if (fn && access(fn, X_OK) == 0)
-		return fn;
-	snprintf(why, len, "cannot find this program to execute it again: /proc/self/exe: %s; "
-		 "AT_EXECFN %s: %s", strerror(proc_errno), fn ? fn : "(none)", strerror(errno));
-	return NULL;
-}
 
 const char *st_elf_linkage(const char *path)
 {

@@ -159,10 +159,8 @@ int st_spawn_main(int argc, char **argv)
 	};
 	gb_cli cli;
 	int rc = gb_cli_parse(&cli, &spec, argc, argv);
-	if (rc) {
-		gb_cli_free(&cli);
+	if (rc)
 		return gb_cli_exit(rc);
-	}
 
 	run_cfg cfg;
 	cfg.rounds = gb_cli_isset(&cli, "rounds") ? rounds
@@ -182,7 +180,7 @@ int st_spawn_main(int argc, char **argv)
 	}
 
 	char why[512];
-	const char *self = st_self_path(why, sizeof why);
+	const char *self = gb_self_path(why, sizeof why);
 	char *self_argv[] = { "gb-startup", ST_NOOP_ARG, NULL };
 	char *true_argv[] = { "true", NULL };
 	char *exec_argv[] = { (char *)exec_path, NULL };

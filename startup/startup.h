@@ -23,10 +23,6 @@ int st_ping_main(int argc, char **argv);
 
 /* ---------------------------------------------------------- self.c -- */
 
-/* The path of this program, to execute it again: /proc/self/exe resolved,
- * else AT_EXECFN (works without /proc).  NULL with the reason in why. */
-const char *st_self_path(char *why, size_t len);
-
 /* "static", "dynamic" (has a PT_INTERP) or "unknown" (not a readable
  * 64-bit ELF file). */
 const char *st_elf_linkage(const char *path);

@@ -48,6 +48,8 @@ const size_t gb_napplets = sizeof gb_applets / sizeof gb_applets[0];
 
 const gb_applet *gb_applet_find(const char *name)
 {
+	if (strncmp(name, "gb-", 3) == 0)	/* "gb-stream" and "stream" are one */
+		name += 3;
 	for (size_t i = 0; i < gb_napplets; i++)
 		if (strcmp(gb_applets[i].name, name) == 0)
 			return &gb_applets[i];

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,23 +24,6 @@
 #include "util.h"
 
 #define ERR_KEEP 65536	/* stderr kept per child: plenty for its last line */
-
-const char *gb_self_path(char *why, size_t len)
-{
-	/* AT_EXECFN is the name execve was given (a shell has resolved PATH
-	 * already): it needs no /proc, which an empty container root, an
-	 * initramfs or gVisor may not have.  We never chdir, so a relative
-	 * name stays valid. */
-	const char *p = (const char *)getauxval(AT_EXECFN);
-	if (p && *p && access(p, X_OK) == 0)
-		return p;
-	if (access("/proc/self/exe", X_OK) == 0)
-		return "/proc/self/exe";
-	snprintf(why, len, "cannot find this program's own file to run each benchmark: "
-		 "AT_EXECFN is %s%s%s and /proc/self/exe is not available",
-		 p && *p ? "'" : "", p && *p ? p : "missing", p && *p ? "' (not executable)" : "");
-	return NULL;
-}
 
 /* Is 'name' in the comma-separated list in environment variable 'var'? */
 static int hook_names(const char *var, const char *name)

@@ -34,6 +34,7 @@ typedef struct gb_applet {
 extern const gb_applet gb_applets[];
 extern const size_t gb_napplets;
 
+/* The benchmark called NAME or gb-NAME, or NULL. */
 const gb_applet *gb_applet_find(const char *name);
 
 int suite_main(int argc, char **argv);
@@ -49,13 +50,6 @@ typedef struct gb_child {
 	char why[256];		/* set when it could not be started at all */
 	double seconds;
 } gb_child;
-
-/*
- * The path of this very program, to execute it again for each benchmark:
- * AT_EXECFN (works without /proc), else /proc/self/exe.  NULL, with the
- * reason in why, when neither is usable.
- */
-const char *gb_self_path(char *why, size_t len);
 
 /* Run 'self' with argv (argv[0] is the benchmark's name, which the child
  * dispatches on); stdout and stderr are collected, the child is killed

@@ -90,8 +90,7 @@ static _Noreturn void exec_command(char *const *argv, const sigset_t *mask, int 
 {
 	char why[256];
 	const char *self = gb_self_path(why, sizeof why);
-	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-	const char *app = strncmp(name, "gb-", 3) == 0 ? name + 3 : name;
+	const char *name = gb_basename(argv[0]);
 
 	setsid();	/* its own process group: stopping it stops all of it */
 	for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++)
@@ -100,7 +99,7 @@ static _Noreturn void exec_command(char *const *argv, const sigset_t *mask, int 
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
 	char *with_name[GB_INIT_MAX_ARGS + 2] = { "guestbench" };
-	if (self && (gb_applet_find(app) || !strcmp(name, "guestbench") || !strcmp(name, "suite"))) {
+	if (self && (gb_applet_find(name) || !strcmp(name, "guestbench") || !strcmp(name, "suite"))) {
 		if (!strcmp(name, "suite")) {	/* "suite ..." is "guestbench suite ..." */
 			for (int i = 0; argv[i]; i++)
 				with_name[i + 1] = argv[i];

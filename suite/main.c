@@ -21,20 +21,6 @@
 #include "pid1.h"
 #include "util.h"
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-/* "gb-stream" and "stream" name the same benchmark. */
-static const gb_applet *applet_of(const char *name)
-{
-	if (strncmp(name, "gb-", 3) == 0)
-		name += 3;
-	return gb_applet_find(name);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "guestbench %s - what does this isolation layer cost?\n\n"
@@ -56,12 +42,12 @@ int main(int argc, char **argv)
 	/* the kernel starts /init with argv[0] "/init" (or rdinit=... names
 	 * this file, with no arguments): PID-1 mode, init.c, which handles
 	 * its own signals */
-	if (argc > 0 && argv[0] && (strcmp(base_name(argv[0]), "init") == 0 ||
+	if (argc > 0 && argv[0] && (strcmp(gb_basename(argv[0]), "init") == 0 ||
 				    (argc < 2 && getpid() == 1)))
 		return init_main(argc, argv);
 	gb_pid1_signals();	/* as PID 1, SIGTERM would otherwise be ignored */
 	/* execve may pass an empty argv: then there is no name to go by */
-	if (argc > 0 && argv[0] && (a = applet_of(base_name(argv[0]))))
+	if (argc > 0 && argv[0] && (a = gb_applet_find(gb_basename(argv[0]))))
 		return a->main(argc, argv);
 
 	gb_prog = "guestbench";
@@ -89,7 +75,7 @@ int main(int argc, char **argv)
 		return GB_EXIT_OK;
 	}
 	/* the benchmark sees itself as argv[0], as when called through a link */
-	if ((a = applet_of(cmd)))
+	if ((a = gb_applet_find(cmd)))
 		return a->main(argc - 1, argv + 1);
 
 	char names[512] = "";

@@ -13,6 +13,7 @@
 
 #include "../../startup/spawn.h"
 #include "../../startup/startup.h"
+#include "util.h"
 
 static void test_messages(void)
 {
@@ -133,7 +134,7 @@ static void test_smaps(void)
 static void test_linkage_and_tree(void)
 {
 	char why[256];
-	const char *self = st_self_path(why, sizeof why);
+	const char *self = gb_self_path(why, sizeof why);
 	ok(self != NULL, "this program's path found (%s)", self ? self : why);
 	/* the kernel's own view: AT_BASE is where ld.so was loaded, 0 without one */
 	if (self)
