@@ -431,6 +431,10 @@ const char *gb_self_path(char *why, size_t len)
 	const char *fn = (const char *)getauxval(AT_EXECFN);
 	if (fn && *fn && access(fn, X_OK) == 0)
 		return fn;
+	/* the magic link itself executes the file even where no path
+	 * reaches it any more (a mount over its directory, a chroot) */
+	if (access("/proc/self/exe", X_OK) == 0)
+		return "/proc/self/exe";
 	snprintf(why, len, "cannot find this program's own file to execute it again: "
 		 "/proc/self/exe: %s; AT_EXECFN %s: %s", strerror(proc_errno),
 		 fn && *fn ? fn : "(none)", fn && *fn ? strerror(errno) : "missing");

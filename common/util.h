@@ -82,7 +82,8 @@ int gb_list_has(const char *list, const char *name);
 
 /* This program's own file, to execute it again (the suite's benchmarks,
  * gb-startup's no-op child, init's command): /proc/self/exe resolved,
- * else AT_EXECFN.  NULL, with the reason in why, when neither works. */
+ * else AT_EXECFN, else the /proc/self/exe link itself.  NULL, with the
+ * reason in why, when none works. */
 const char *gb_self_path(char *why, size_t len);
 
 /* The last component of a path ("gb-stream" of "/bin/gb-stream"). */
