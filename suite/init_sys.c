@@ -44,12 +44,25 @@ static void note_add(char *note, size_t len, const char *fmt, ...)
 static const struct {
 	const char *dir, *type, *source;
 	unsigned long flags;
+	int hides;	/* a plain directory of files: mount only over an empty one */
 } mounts[] = {
-	{ "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "/dev", "devtmpfs", "devtmpfs", MS_NOSUID },
-	{ "/tmp", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV },
+	{ "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
+	{ "/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
+	{ "/dev", "devtmpfs", "devtmpfs", MS_NOSUID, 0 },
+	{ "/tmp", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, 1 },
 };
+
+static int empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+	while (d && empty && (e = readdir(d)))
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return empty;
+}
 
 /* Is something already mounted at dir (an initramfs has nothing; a
  * container runtime may have mounted /proc for us)?  A mount point's
@@ -83,12 +96,18 @@ void gb_init_mounts(char *note, size_t len)
 			note_add(note, len, "%s already mounted", dir);
 			continue;
 		}
-		if (mount(mounts[i].source, dir, mounts[i].type, mounts[i].flags, NULL) == 0)
+		if (mounts[i].hides && !empty_dir(dir)) {
+			note_add(note, len, "%s kept (not empty: a tmpfs would hide its files)", dir);
+			continue;
+		}
+		if (mount(mounts[i].source, dir, mounts[i].type, mounts[i].flags, NULL) == 0) {
 			note_add(note, len, "%s mounted", dir);
-		else
+			if (mounts[i].hides)
+				chmod(dir, 01777);
+		} else {
 			note_add(note, len, "%s not mounted (%s: %s)", dir, mounts[i].type, strerror(errno));
+		}
 	}
-	chmod("/tmp", 01777);
 }
 
 /* Kernel modules the initramfs carries (scripts/initramfs.sh MODULES=...,
