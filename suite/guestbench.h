@@ -76,6 +76,9 @@ typedef struct gb_suite {
  * number formatting as the benchmarks' own documents. */
 void gb_suite_json(const gb_suite *s, FILE *f);
 
+/* Every run's metrics as CSV, the columns of a benchmark's own CSV. */
+void gb_suite_csv(const gb_suite *s, FILE *f);
+
 /* The summary: one line per benchmark, headline metrics and verdict. */
 void gb_suite_table(const gb_suite *s, FILE *f);
 
