@@ -18,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "benches.h"
 #include "cli.h"
 #include "compare.h"
 #include "output.h"

@@ -20,7 +20,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "benches.h"
 #include "clock.h"
 #include "cli.h"
 #include "diskio.h"

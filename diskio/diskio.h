@@ -174,4 +174,7 @@ void dio_fail(dio_result *res, const char *fmt, ...) __attribute__((format(print
 /* The jobs of a preset ("felter", "li"); returns the count, 0 unknown. */
 int dio_preset(const char *name, dio_job *jobs, int max);
 
+/* The entry point: bin/gb-diskio, and `guestbench diskio` (registry/). */
+int diskio_main(int argc, char **argv);
+
 #endif

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "blas.h"
 #include "clock.h"
 #include "cli.h"

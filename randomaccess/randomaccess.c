@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "cli.h"
 #include "kernel.h"
 #include "ra.h"

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "cgroup.h"
 #include "clock.h"
 #include "cli.h"

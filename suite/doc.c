@@ -53,7 +53,7 @@ static void put(gb_json *j, const char *key, json_t *v)
 	}
 }
 
-void gb_suite_json(const gb_suite *s, FILE *f)
+void suite_json(const suite_doc *s, FILE *f)
 {
 	gb_json j;
 	gb_json_init(&j, f, 1);
@@ -81,7 +81,7 @@ static double num(json_t *o, const char *key)
 
 /* The suite as CSV: every run's metrics, in the columns every benchmark's
  * own CSV has (common/report), one header. */
-void gb_suite_csv(const gb_suite *s, FILE *f)
+void suite_csv(const suite_doc *s, FILE *f)
 {
 	fputs(gb_csv_header, f);
 	size_t i, k;

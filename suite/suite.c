@@ -37,7 +37,7 @@
 
 #define MAX_ARGS 64
 
-static void add_skip(gb_suite *s, const char *bench, const char *status, const char *reason,
+static void add_skip(suite_doc *s, const char *bench, const char *status, const char *reason,
 		     const gb_child *c)
 {
 	json_t *o = json_object();
@@ -52,7 +52,7 @@ static void add_skip(gb_suite *s, const char *bench, const char *status, const c
 }
 
 /* Check one child's document; returns it (owned) or NULL with why. */
-static json_t *take_doc(const gb_applet *a, const gb_child *c, char *why, size_t len)
+static json_t *take_doc(const reg_bench *a, const gb_child *c, char *why, size_t len)
 {
 	json_error_t e;
 	json_t *doc = json_loadb(c->out, c->outlen, 0, &e);
@@ -94,7 +94,7 @@ static void remove_scratch(const char *dir)
 
 /* Run one benchmark; returns 0 if it ran or was skipped for a reason of
  * the environment, 1 if the suite must end invalid. */
-static int run_one(gb_suite *s, const char *self, const gb_applet *a, double timeout)
+static int run_one(suite_doc *s, const char *self, const reg_bench *a, double timeout)
 {
 	char *argv[MAX_ARGS], args[256];
 	int n = 0;
@@ -170,9 +170,9 @@ static int run_one(gb_suite *s, const char *self, const gb_applet *a, double tim
 	return bad;
 }
 
-static void render_table(const void *s, FILE *f) { gb_suite_table(s, f); }
-static void render_json(const void *s, FILE *f) { gb_suite_json(s, f); }
-static void render_csv(const void *s, FILE *f) { gb_suite_csv(s, f); }
+static void render_table(const void *s, FILE *f) { suite_table(s, f); }
+static void render_json(const void *s, FILE *f) { suite_json(s, f); }
+static void render_csv(const void *s, FILE *f) { suite_csv(s, f); }
 
 /* The suite's formats (common/output's rule picks one); the first is
  * what a person reads. */
@@ -190,9 +190,9 @@ int suite_main(int argc, char **argv)
 	double timeout = 0;
 
 	/* the benchmark names are the choices of --only and --skip */
-	for (size_t i = 0; i < gb_napplets; i++) {
+	for (size_t i = 0; i < reg_nbenches; i++) {
 		size_t n = strlen(names);
-		snprintf(names + n, sizeof names - n, "%s%s", i ? "|" : "", gb_applets[i].name);
+		snprintf(names + n, sizeof names - n, "%s%s", i ? "|" : "", reg_benches[i].name);
 	}
 	const gb_opt opts[] = {
 		{ .name = "quick", .type = GB_OPT_FLAG, .dest = &quick,
@@ -241,7 +241,7 @@ int suite_main(int argc, char **argv)
 	/* a reader that went away must not kill us before -o FILE is written */
 	signal(SIGPIPE, SIG_IGN);
 
-	gb_suite s = {
+	suite_doc s = {
 		.label = cli.c.label,
 		.quick = quick,
 		.env = gb_env_get(),
@@ -252,10 +252,10 @@ int suite_main(int argc, char **argv)
 	gb_utc_now(s.started);
 	int bad = 0;
 	size_t total = 0, k = 0;
-	for (size_t i = 0; i < gb_napplets; i++)
-		total += (!only || gb_list_has(only, gb_applets[i].name)) && !gb_list_has(skip, gb_applets[i].name);
-	for (size_t i = 0; i < gb_napplets; i++) {
-		const gb_applet *a = &gb_applets[i];
+	for (size_t i = 0; i < reg_nbenches; i++)
+		total += (!only || gb_list_has(only, reg_benches[i].name)) && !gb_list_has(skip, reg_benches[i].name);
+	for (size_t i = 0; i < reg_nbenches; i++) {
+		const reg_bench *a = &reg_benches[i];
 		if ((only && !gb_list_has(only, a->name)) || gb_list_has(skip, a->name))
 			continue;
 		gb_progress("[%zu/%zu] %s%s ...", ++k, total, a->name, quick ? " --quick" : "");

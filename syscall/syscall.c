@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "clock.h"
 #include "cli.h"
 #include "env.h"
