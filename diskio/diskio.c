@@ -383,7 +383,7 @@ int diskio_main(int argc, char **argv)
 	dio_target_req req = {
 		.dir = dir, .file = file, .size = size,
 		.quick_size = cli.c.quick ? 32u << 20 : 0,
-		.unit = max_bs, .writes = writes, .allow_write = allow_write, .buffered = buffered,
+		.unit = max_bs, .writes = writes, .allow_write = allow_write, .keep = keep, .buffered = buffered,
 		.stamp_existing = verify && file, .seed = seed,
 	};
 	char err[512];
@@ -430,6 +430,9 @@ int diskio_main(int argc, char **argv)
 	gb_kv_int(&r.config, "seed", (long long)seed);
 	if (!t.direct)
 		gb_report_warn(&r, "--buffered: O_DIRECT is off, figures include the page cache, not only the device");
+	if (t.in_use)
+		gb_report_warn(&r, "%s is in use (mounted or held by another program): its I/O mixes with ours",
+			       t.path);
 	if (!strcmp(t.fstype, "tmpfs"))
 		gb_report_warn(&r, "%s is on tmpfs: memory, not a disk", t.path);
 	if (verify)

@@ -16,8 +16,11 @@
 
 typedef struct dio_target {
 	int fd;			/* the file, opened as the run needs it */
-	char *path;
+	char *path;		/* for messages and the result: never opened again */
+	int dirfd;		/* --dir, opened once (O_PATH), or -1 */
+	char *name;		/* the created file's name in dirfd */
 	int created;		/* gb-diskio made it (it may write and must remove it) */
+	int in_use;		/* a block device something else holds (read-only run) */
 	int writable;		/* opened for writing: created, or --allow-write */
 	int direct;		/* O_DIRECT in effect */
 	int is_blockdev;
@@ -37,6 +40,7 @@ typedef struct dio_target_req {
 	uint64_t unit;		/* size is rounded down to a multiple of this (largest bs) */
 	int writes;		/* some job writes */
 	int allow_write;
+	int keep;		/* --keep: not removed, not even on a signal */
 	int buffered;		/* --buffered: no O_DIRECT */
 	int stamp_existing;	/* --verify on --file with --allow-write: stamp it first */
 	uint64_t seed;		/* stamps of the fill */
