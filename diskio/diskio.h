@@ -156,11 +156,17 @@ typedef struct dio_worker {
 	const dio_run *run;
 	dio_pattern pat;
 	uint64_t budget;	/* I/Os this worker issues (0 = by time) */
-	uint64_t deadline_ns;	/* stop issuing after this (0 = by count) */
+	uint64_t duration_ns;	/* by time: how long, from dio_worker_begin */
+	uint64_t deadline_ns;	/* by time: stop issuing after this */
 	int index;		/* 0 .. jobs-1 */
 	uint64_t start_ns, end_ns;	/* first submission, last completion */
 	dio_result res;		/* this worker's share */
 } dio_worker;
+
+/* A worker's set-up is done and its first I/O goes now: the sample's
+ * clock starts here, not before the set-up (buffers of qd x bs bytes
+ * take longer to prepare than a short sample lasts). */
+void dio_worker_begin(dio_worker *w);
 
 void dio_uring_worker(dio_worker *w);
 void dio_psync_worker(dio_worker *w);

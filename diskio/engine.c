@@ -65,6 +65,12 @@ int dio_uring_probe(void)
 	return rc < 0 ? -rc : 0;
 }
 
+void dio_worker_begin(dio_worker *w)
+{
+	w->start_ns = gb_now_ns();
+	w->deadline_ns = w->start_ns + w->duration_ns;
+}
+
 struct worker_arg {
 	dio_engine e;
 	dio_worker *w;
@@ -87,14 +93,13 @@ void dio_engine_run(dio_engine e, const dio_run *run, dio_result *res)
 	dio_worker *w = gb_xcalloc((size_t)n, sizeof *w);
 	struct worker_arg *args = gb_xcalloc((size_t)n, sizeof *args);
 	pthread_t *th = gb_xcalloc((size_t)n, sizeof *th);
-	uint64_t deadline = run->ios ? 0 : gb_now_ns() + (uint64_t)(run->duration * 1e9);
 
 	for (int i = 0; i < n; i++) {
 		w[i].run = run;
 		dio_pattern_init(&w[i].pat, j, run->t->size, i);
 		/* --ios is shared out; the first workers take the remainder */
 		w[i].budget = run->ios ? run->ios / (uint64_t)n + ((uint64_t)i < run->ios % (uint64_t)n) : 0;
-		w[i].deadline_ns = deadline;
+		w[i].duration_ns = run->ios ? 0 : (uint64_t)(run->duration * 1e9);
 		w[i].res.lat = gb_xmalloc(sizeof *w[i].res.lat);
 		gb_hist_init(w[i].res.lat);
 		w[i].index = i;

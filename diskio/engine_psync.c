@@ -62,11 +62,13 @@ static void *slot_main(void *p)
 
 	gate_wait(s->go);
 	now = gb_now_ns();
-	for (;;) {
+	for (int first = 1;; first = 0) {
 		if (w->budget) {
 			if (__atomic_fetch_add(s->issued, 1, __ATOMIC_RELAXED) >= w->budget)
 				break;
-		} else if (now >= w->deadline_ns) {
+		} else if (now >= w->deadline_ns && !first) {
+			/* the first I/O goes whatever the clock says: a slot
+			 * woken late still has I/O to measure */
 			break;
 		}
 		/* one failed slot stops the others at their next I/O */
@@ -142,7 +144,7 @@ void dio_psync_worker(dio_worker *w)
 		dio_fail(&w->res, "cannot start I/O thread %u of %u (thread limit?)", started + 1, qd);
 		stop = 1;
 	}
-	w->start_ns = gb_now_ns();
+	dio_worker_begin(w);
 	gate_open(&go);
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(s[i].th, NULL);

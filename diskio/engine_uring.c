@@ -72,15 +72,17 @@ void dio_uring_worker(dio_worker *w)
 	}
 	unsigned *batch = gb_xcalloc(qd, sizeof *batch);	/* slots prepared, not yet submitted */
 	unsigned nbatch = 0, inflight = 0;
-	uint64_t issued = 0, now = gb_now_ns();
+	uint64_t issued = 0, now;
 	int fd = run->t->fd;
 
-	for (unsigned i = 0; i < qd && more(w, issued, now); i++) {
+	dio_worker_begin(w);
+	/* the first round fills every slot whatever the clock says: a sample
+	 * always has I/O to measure */
+	for (unsigned i = 0; i < qd && (!w->budget || issued < w->budget); i++) {
 		prep(&ring, w, &slots[i], i, &rng, fd);
 		batch[nbatch++] = i;
 		issued++;
 	}
-	w->start_ns = now;
 	while (nbatch || inflight) {
 		now = gb_now_ns();
 		for (unsigned i = 0; i < nbatch; i++)

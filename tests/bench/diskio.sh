@@ -84,6 +84,15 @@ is "$(jget "$tmp/m.json" 'results[name=randrw_4k_iops].reads')" "0" "randrw:0 on
 "$B" --dir "$d" --size 8M --duration 50ms -r 2 --warmup 1 --jobs 2 --qd 4 --format json >"$tmp/t.json"
 ok $? "timed run with --jobs 2"
 is "$(jget "$tmp/t.json" 'results[name=randread_4k_iops].n')" "2" "timed: 2 samples kept after a warm-up"
+# A timed sample starts when its worker is ready: setting up 64 MiB of
+# buffers takes longer than 10 ms, and must not use up the sample.
+for e in io_uring psync; do
+	"$B" --dir "$d" --size 64M --rw read --bs 64m --qd 1 --duration 10ms -r 2 --warmup 0 --engine $e \
+		--format json >"$tmp/dl.json" 2>/dev/null
+	ok $? "$e: a 10 ms sample after a long set-up exits 0"
+	n=$(jget "$tmp/dl.json" 'results[name=read_64m_iops].ios')
+	[ "${n:-0}" -ge 2 ]; ok $? "$e: and each sample did its I/O (${n:-none} I/Os in 2 samples)"
+done
 is "$(left)" "" "no file left behind by any run"
 
 # --- verification catches a corrupted block
