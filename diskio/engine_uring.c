@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "clock.h"
-#include "diskio.h"
+#include "engine_uring.h"
+#include "refusal.h"
 #include "util.h"
+#include "verify.h"
 
 struct slot {
 	char *buf;
@@ -42,7 +44,7 @@ static void prep(struct io_uring *ring, dio_worker *w, struct slot *s, unsigned 
 	io_uring_sqe_set_data64(sqe, idx);
 }
 
-void dio_uring_worker(dio_worker *w)
+static void uring_worker(dio_worker *w)
 {
 	const dio_run *run = w->run;
 	const dio_job *j = run->job;
@@ -136,3 +138,11 @@ void dio_uring_worker(dio_worker *w)
 		free(bufs);
 	free(slots);
 }
+
+const dio_engine_ops dio_engine_uring = {
+	.name = "io_uring",
+	.what = "io_uring",
+	.probe = gb_uring_probe,
+	.refusal = gb_uring_refusal,
+	.worker = uring_worker,
+};

@@ -39,8 +39,10 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "diskio.h"
+#include "pattern.h"
+#include "target.h"
 #include "util.h"
+#include "verify.h"
 
 #define GiB (1ull << 30)
 #define FILL_CHUNK (1u << 20)
