@@ -238,9 +238,9 @@ static int open_existing(dio_target *t, const dio_target_req *req, char *msg, si
 		t->fd = open(req->file, mode);
 	}
 	if (t->fd < 0) {
-		snprintf(msg, len, "--file %s: %s", req->file, strerror(errno));
-		return errno == EACCES || errno == EPERM || errno == EROFS || errno == EBUSY ? GB_EXIT_ENV
-											 : GB_EXIT_USAGE;
+		int err = errno;
+		snprintf(msg, len, "--file %s: %s", req->file, strerror(err));
+		return err == EACCES || err == EPERM || err == EROFS || err == EBUSY ? GB_EXIT_ENV : GB_EXIT_USAGE;
 	}
 	struct stat st;
 	if (fstat(t->fd, &st) < 0) {
