@@ -21,12 +21,16 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "cli.h"
 #include "diskio.h"
-#include "refusal.h"
+#include "cli.h"
+#include "engine.h"
+#include "pattern.h"
+#include "presets.h"
 #include "report.h"
+#include "target.h"
 #include "topo.h"
 #include "util.h"
+#include "verify.h"
 
 #define MAX_BS 16
 
@@ -63,7 +67,7 @@ struct sample_set {
 	uint64_t ios, reads, writes;
 };
 
-static void run_job(gb_report *r, const dio_target *t, const dio_job *job, dio_engine engine, double duration,
+static void run_job(gb_report *r, const dio_target *t, const dio_job *job, const dio_engine_ops *engine, double duration,
 		    uint64_t ios, int verify, uint64_t seed, const gb_common *c, double time_limit)
 {
 	struct sample_set s;
@@ -211,6 +215,34 @@ static int corrupt_hook(const dio_target *t, char *err, size_t len)
 	return rc;
 }
 
+/* For each engine that has a probe: <name>_error, null unless it was
+ * probed and refused here, and then <name>_errno, <name>_refusal and a
+ * warning naming the engine that ran instead. */
+static void report_probes(gb_report *r, const dio_engine_ops *ran, const dio_probe *probes, int nprobes)
+{
+	for (const dio_engine_ops *const *e = dio_engines; *e; e++) {
+		if (!(*e)->probe)
+			continue;
+		const dio_probe *p = NULL;
+		for (int i = 0; i < nprobes; i++)
+			if (probes[i].ops == *e && probes[i].err)
+				p = &probes[i];
+		char key[64];
+		snprintf(key, sizeof key, "%s_error", (*e)->name);
+		if (!p) {
+			gb_kv_null(&r->config, key);
+			continue;
+		}
+		const char *name = strerrorname_np(p->err);
+		gb_kv_str(&r->config, key, name ? name : "?");
+		snprintf(key, sizeof key, "%s_errno", (*e)->name);
+		gb_kv_int(&r->config, key, p->err);
+		snprintf(key, sizeof key, "%s_refusal", (*e)->name);
+		gb_kv_str(&r->config, key, p->why);
+		gb_report_warn(r, "%s: the %s engine (%s) ran instead", p->why, ran->name, ran->what);
+	}
+}
+
 int diskio_main(int argc, char **argv)
 {
 	const char *dir = NULL, *file = NULL, *rw_s = "randread", *bs_s = "4k", *engine_s = "auto";
@@ -244,7 +276,7 @@ int diskio_main(int argc, char **argv)
 		  "length of one sample", NULL },
 		{ "ios", 0, GB_OPT_INT, &ios, NULL, 1, 1e15, NULL, "N",
 		  "I/Os per sample instead of --duration", NULL },
-		{ "engine", 0, GB_OPT_CHOICE, &engine_s, "auto", 0, 0, "auto|io_uring|psync", "NAME",
+		{ "engine", 0, GB_OPT_CHOICE, &engine_s, "auto", 0, 0, dio_engine_choices(), "NAME",
 		  "auto: io_uring, or psync where io_uring is refused (recorded)", NULL },
 		{ "buffered", 0, GB_OPT_FLAG, &buffered, NULL, 0, 0, NULL, NULL,
 		  "no O_DIRECT: through the page cache (marked in the result)", NULL },
@@ -317,14 +349,12 @@ int diskio_main(int argc, char **argv)
 	}
 	int writes = 0;
 	uint64_t max_bs = 0, buf_bytes = 0;
-	long long threads = 0;
 	for (int i = 0; i < njob; i++) {
 		writes |= dio_rw_writes(job[i].rw);
 		if (job[i].bs > max_bs)
 			max_bs = job[i].bs;
 		uint64_t b = job[i].bs * (uint64_t)job[i].qd * (uint64_t)job[i].jobs;
 		buf_bytes = b > buf_bytes ? b : buf_bytes;
-		threads = (long long)job[i].qd * job[i].jobs > threads ? (long long)job[i].qd * job[i].jobs : threads;
 	}
 	if (file && !allow_write && (writes || verify)) {
 		gb_err("--file %s is only read unless --allow-write is given (%s would overwrite its data)", file,
@@ -356,23 +386,25 @@ int diskio_main(int argc, char **argv)
 		goto out_cli;
 	}
 
-	/* ---- the engine: probing io_uring touches no file */
-	dio_engine engine = DIO_ENGINE_URING;
-	int uring_err = 0;
-	char why[256] = "";
-	if (strcmp(engine_s, "psync") == 0) {
-		engine = DIO_ENGINE_PSYNC;
-	} else if ((uring_err = dio_uring_probe()) != 0) {
-		gb_uring_refusal(uring_err, why, sizeof why);
-		if (strcmp(engine_s, "io_uring") == 0) {
-			gb_err("--engine io_uring: %s; --engine auto would fall back to psync", why);
+	/* ---- the engine: probing touches no file */
+	dio_probe probes[8];
+	int nprobes;
+	const dio_engine_ops *engine = dio_engine_pick(engine_s, probes, &nprobes);
+	if (!engine) {
+		/* a probe is cheap: say what auto would have run instead */
+		dio_probe alt[8];
+		int nalt;
+		const dio_engine_ops *a = dio_engine_pick("auto", alt, &nalt);
+		gb_err("--engine %s: %s; --engine auto would %s%s", engine_s, probes[0].why,
+		       a ? "fall back to " : "find no engine either", a ? a->name : "");
+		goto out_cli;
+	}
+	for (int i = 0; i < njob; i++) {
+		char msg[256];
+		if (engine->check && engine->check(&job[i], msg, sizeof msg) < 0) {
+			gb_err("%s", msg);
 			goto out_cli;
 		}
-		engine = DIO_ENGINE_PSYNC;
-	}
-	if (engine == DIO_ENGINE_PSYNC && threads > 4096) {
-		gb_err("psync needs qd x jobs = %lld threads; at most 4096", threads);
-		goto out_cli;
 	}
 
 	/* ---- the target */
@@ -382,7 +414,7 @@ int diskio_main(int argc, char **argv)
 	dio_target_req req = {
 		.dir = dir, .file = file, .size = size,
 		.quick_size = cli.c.quick ? 32u << 20 : 0,
-		.unit = max_bs, .writes = writes, .allow_write = allow_write, .buffered = buffered,
+		.unit = max_bs, .writes = writes, .allow_write = allow_write, .keep = keep, .buffered = buffered,
 		.stamp_existing = verify && file, .seed = seed,
 	};
 	char err[512];
@@ -416,19 +448,15 @@ int diskio_main(int argc, char **argv)
 	gb_kv_bool(&r.config, "direct", t.direct);
 	gb_kv_int(&r.config, "align", t.align);
 	gb_kv_str(&r.config, "align_source", t.align_source);
-	gb_kv_str(&r.config, "engine", engine == DIO_ENGINE_URING ? "io_uring" : "psync");
+	gb_kv_str(&r.config, "engine", engine->name);
 	gb_kv_str(&r.config, "engine_requested", engine_s);
-	if (uring_err) {
-		gb_kv_str(&r.config, "io_uring_error", strerrorname_np(uring_err) ? strerrorname_np(uring_err) : "?");
-		gb_kv_int(&r.config, "io_uring_errno", uring_err);
-		gb_kv_str(&r.config, "io_uring_refusal", why);
-		gb_report_warn(&r, "%s: the psync engine (a thread per queue slot) ran instead", why);
-	} else {
-		gb_kv_null(&r.config, "io_uring_error");
-	}
+	report_probes(&r, engine, probes, nprobes);
 	gb_kv_int(&r.config, "seed", (long long)seed);
 	if (!t.direct)
 		gb_report_warn(&r, "--buffered: O_DIRECT is off, figures include the page cache, not only the device");
+	if (t.in_use)
+		gb_report_warn(&r, "%s is in use (mounted or held by another program): its I/O mixes with ours",
+			       t.path);
 	if (!strcmp(t.fstype, "tmpfs"))
 		gb_report_warn(&r, "%s is on tmpfs: memory, not a disk", t.path);
 	if (verify)
