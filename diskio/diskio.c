@@ -252,36 +252,37 @@ int diskio_main(int argc, char **argv)
 	double duration = 5;
 	int keep = 0, allow_write = 0, buffered = 0, verify = 0;
 	const gb_opt opts[] = {
-		{ "dir", 0, GB_OPT_STRING, &dir, NULL, 0, 0, NULL, "DIR",
-		  "create the test file in DIR (removed at the end unless --keep)", NULL },
-		{ "file", 0, GB_OPT_STRING, &file, NULL, 0, 0, NULL, "PATH",
-		  "use this existing file or block device (read-only unless --allow-write)", NULL },
-		{ "allow-write", 0, GB_OPT_FLAG, &allow_write, NULL, 0, 0, NULL, NULL,
-		  "let write jobs and --verify overwrite the data of --file", NULL },
-		{ "keep", 0, GB_OPT_FLAG, &keep, NULL, 0, 0, NULL, NULL,
-		  "keep the file created in --dir", NULL },
-		{ "size", 0, GB_OPT_SIZE, &size, NULL, 4096, 0x1p62, NULL, "SIZE",
-		  "bytes of the file to use (default: min(4G, 25% of the free space); --file: all of it)", NULL },
-		{ "preset", 0, GB_OPT_CHOICE, &preset, NULL, 0, 0, "felter|li", "NAME",
-		  "run a study's set of jobs (see below) instead of --rw/--bs/--qd", NULL },
-		{ "rw", 0, GB_OPT_STRING, &rw_s, "randread", 0, 0, NULL, "MODE",
-		  "read|write|randread|randwrite|randrw[:READ%] (randrw: 70% reads)", check_rw },
-		{ "bs", 0, GB_OPT_STRING, &bs_s, "4k", 0, 0, NULL, "LIST",
-		  "block sizes, comma-separated; each is a job of its own", check_bs },
-		{ "qd", 0, GB_OPT_INT, &qd, "32", 1, 4096, NULL, "N",
-		  "I/Os in flight per job (psync: threads)", NULL },
-		{ "jobs", 0, GB_OPT_INT, &jobs, "1", 1, 256, NULL, "N",
-		  "independent workers, each with --qd in flight", NULL },
-		{ "duration", 0, GB_OPT_DURATION, &duration, "5s", 0.01, 86400, NULL, "TIME",
-		  "length of one sample", NULL },
-		{ "ios", 0, GB_OPT_INT, &ios, NULL, 1, 1e15, NULL, "N",
-		  "I/Os per sample instead of --duration", NULL },
-		{ "engine", 0, GB_OPT_CHOICE, &engine_s, "auto", 0, 0, dio_engine_choices(), "NAME",
-		  "auto: io_uring, or psync where io_uring is refused (recorded)", NULL },
-		{ "buffered", 0, GB_OPT_FLAG, &buffered, NULL, 0, 0, NULL, NULL,
-		  "no O_DIRECT: through the page cache (marked in the result)", NULL },
-		{ "verify", 0, GB_OPT_FLAG, &verify, NULL, 0, 0, NULL, NULL,
-		  "check every block read, and read the whole file back at the end", NULL },
+		{ .name = "dir", .type = GB_OPT_STRING, .dest = &dir, .metavar = "DIR",
+		  .help = "create the test file in DIR (removed at the end unless --keep)" },
+		{ .name = "file", .type = GB_OPT_STRING, .dest = &file, .metavar = "PATH",
+		  .help = "use this existing file or block device (read-only unless --allow-write)" },
+		{ .name = "allow-write", .type = GB_OPT_FLAG, .dest = &allow_write,
+		  .help = "let write jobs and --verify overwrite the data of --file" },
+		{ .name = "keep", .type = GB_OPT_FLAG, .dest = &keep, .help = "keep the file created in --dir" },
+		{ .name = "size", .type = GB_OPT_SIZE, .dest = &size, .min = 4096, .max = 0x1p62,
+		  .metavar = "SIZE",
+		  .help = "bytes of the file to use (default: min(4G, 25% of the free space); --file: all of it)" },
+		{ .name = "preset", .type = GB_OPT_CHOICE, .dest = &preset, .choices = "felter|li",
+		  .metavar = "NAME", .help = "run a study's set of jobs (see below) instead of --rw/--bs/--qd" },
+		{ .name = "rw", .type = GB_OPT_STRING, .dest = &rw_s, .def = "randread", .metavar = "MODE",
+		  .help = "read|write|randread|randwrite|randrw[:READ%] (randrw: 70% reads)", .check = check_rw },
+		{ .name = "bs", .type = GB_OPT_STRING, .dest = &bs_s, .def = "4k", .metavar = "LIST",
+		  .help = "block sizes, comma-separated; each is a job of its own", .check = check_bs },
+		{ .name = "qd", .type = GB_OPT_INT, .dest = &qd, .def = "32", .min = 1, .max = 4096,
+		  .metavar = "N", .help = "I/Os in flight per job (psync: threads)" },
+		{ .name = "jobs", .type = GB_OPT_INT, .dest = &jobs, .def = "1", .min = 1, .max = 256,
+		  .metavar = "N", .help = "independent workers, each with --qd in flight" },
+		{ .name = "duration", .type = GB_OPT_DURATION, .dest = &duration, .def = "5s", .min = 0.01,
+		  .max = 86400, .metavar = "TIME", .help = "length of one sample", .quick = "200ms" },
+		{ .name = "ios", .type = GB_OPT_INT, .dest = &ios, .min = 1, .max = 1e15, .metavar = "N",
+		  .help = "I/Os per sample instead of --duration" },
+		{ .name = "engine", .type = GB_OPT_CHOICE, .dest = &engine_s, .def = "auto",
+		  .choices = dio_engine_choices(), .metavar = "NAME",
+		  .help = "auto: io_uring, or psync where io_uring is refused (recorded)" },
+		{ .name = "buffered", .type = GB_OPT_FLAG, .dest = &buffered,
+		  .help = "no O_DIRECT: through the page cache (marked in the result)" },
+		{ .name = "verify", .type = GB_OPT_FLAG, .dest = &verify,
+		  .help = "check every block read, and read the whole file back at the end" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -297,6 +298,9 @@ int diskio_main(int argc, char **argv)
 			  "defaults: 3 samples of 5 s after a 1 s warm-up (--quick: 0.2 s samples, a 32 MiB file)\n",
 		.common = GB_C_RUN,
 		.opts = opts,
+		/* fewer samples than the common default, because one sample
+		 * already averages many thousand I/Os; --quick: no warm-up */
+		.defaults = (const gb_optdef[]){ { "repeat", "3", NULL }, { "warmup", NULL, "0" }, { NULL } },
 		.max_positional = 0,
 	};
 	gb_cli cli;
@@ -366,16 +370,6 @@ int diskio_main(int argc, char **argv)
 		goto out_cli;
 	}
 
-	/* --quick: short samples, a small file; fewer samples by default
-	 * anyway, because one sample already averages many thousand I/Os */
-	if (!gb_cli_isset(&cli, "repeat"))
-		cli.c.repeat = 3;
-	if (cli.c.quick) {
-		if (!gb_cli_isset(&cli, "duration"))
-			duration = 0.2;
-		if (!gb_cli_isset(&cli, "warmup"))
-			cli.c.warmup = 0;
-	}
 
 	rc = GB_EXIT_ENV;
 	const gb_effective *eff = gb_effective_get();
@@ -405,6 +399,17 @@ int diskio_main(int argc, char **argv)
 			gb_err("%s", msg);
 			goto out_cli;
 		}
+	}
+
+	if (cli.c.plan) {	/* the jobs and the engine; no file created, nothing measured */
+		gb_report r;
+		gb_report_init(&r, &cli);
+		gb_kv_num(&r.config, "duration", duration);
+		gb_kv_str(&r.config, "engine", engine->name);
+		gb_kv_str(&r.config, "engine_requested", engine_s);
+		report_probes(&r, engine, probes, nprobes);
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
 	}
 
 	/* ---- the target */
