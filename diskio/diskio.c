@@ -24,6 +24,7 @@
 #include "diskio.h"
 #include "cli.h"
 #include "engine.h"
+#include "parse.h"
 #include "pattern.h"
 #include "presets.h"
 #include "report.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "init.h"
+#include "parse.h"
 #include "util.h"
 
 /* Copy the next blank-separated word of *p into out, removing the quote

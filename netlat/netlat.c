@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "netlat.h"
+#include "parse.h"
 #include "report.h"
 #include "util.h"
 

@@ -31,6 +31,7 @@
 
 #include "clock.h"
 #include "kernel.h"
+#include "parse.h"
 #include "ra.h"
 #include "team.h"
 #include "topo.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "parse.h"
 #include "pass.h"
 #include "util.h"
 
