@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "proctree.h"
 #include "startup.h"
 #include "util.h"
 
@@ -105,7 +106,7 @@ int st_footprint(pid_t pid, const char *cgroup, st_mem *m, char *why, size_t wle
 		add_cgroup(cgroup, m, 0);
 	} else {
 		pid_t *v;
-		size_t n = st_tree(pid, &v);
+		size_t n = gb_tree_list(pid, &v);
 		for (size_t i = 0; i < n; i++)
 			add_pid(v[i], m);
 		free(v);

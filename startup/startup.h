@@ -70,13 +70,6 @@ void st_liner_init(st_liner *l, const char *text);	/* text non-empty, < 2048 byt
 /* Feed n bytes; 1 once the current line holds TEXT. */
 int st_liner_feed(st_liner *l, const char *buf, size_t n);
 
-/* ---------------------------------------------------------- tree.c -- */
-
-/* Every descendant of pid (children from /proc/PID/task/TID/children,
- * recursively), pid itself first.  Returns the count (0 without /proc);
- * *out is malloc'd. */
-size_t st_tree(pid_t pid, pid_t **out);
-
 /* --------------------------------------------------- footprint.c -- */
 
 typedef struct st_mem {

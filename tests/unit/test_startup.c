@@ -13,6 +13,7 @@
 
 #include "../../startup/spawn.h"
 #include "../../startup/startup.h"
+#include "proctree.h"
 #include "util.h"
 
 static void test_messages(void)
@@ -167,7 +168,7 @@ static void test_linkage_and_tree(void)
 	size_t n = 0;
 	for (int i = 0; i < 200 && n < 3; i++) {	/* the grandchild needs a moment */
 		free(v);
-		n = st_tree(getpid(), &v);
+		n = gb_tree_list(getpid(), &v);
 		if (n < 3)
 			usleep(5000);
 	}
@@ -181,7 +182,7 @@ static void test_linkage_and_tree(void)
 	waitpid(c, NULL, 0);
 	ok(st_footprint(getpid(), "/nonexistent-cgroup", &m, why, sizeof why) == -1 && strstr(why, "cgroup.procs"),
 	   "a directory without cgroup.procs is refused: %s", why);
-	is_int((long long)st_tree(999999999, &v), 0, "no such process: empty tree");
+	is_int((long long)gb_tree_list(999999999, &v), 0, "no such process: empty tree");
 	free(v);
 }
 
