@@ -30,24 +30,24 @@
 #include "proctree.h"
 #include "util.h"
 
-const char *const ln_status_word[] = { "ok", "timeout", "failed", "crashed", "error" };
+const char *const su_status_word[] = { "ok", "timeout", "failed", "crashed", "error" };
 
-int ln_signals_init(char *why, size_t len)
+int su_signals_init(char *why, size_t len)
 {
 	signal(SIGPIPE, SIG_IGN);
 	return gb_tree_arm(why, len);
 }
 
 typedef struct rstate {
-	const ln_cfg *c;
-	ln_round *r;
+	const su_launch_cfg *c;
+	su_round *r;
 	gb_tree tree;		/* CMD and whatever it starts */
 	int out;		/* CMD's output pipe, -1 at EOF */
 	int log;		/* round-N.log, -1 */
 	int done;		/* CMD has ended */
 	int ready;		/* readiness seen (or the round given up) */
 	uint64_t t0;
-	st_liner liner;
+	su_liner liner;
 } rstate;
 
 /* In the child (gb_tree_fork made it a group leader that dies with us). */
@@ -79,13 +79,13 @@ static void reap_some(rstate *s)
 
 static void became_ready(rstate *s, uint64_t now)
 {
-	ln_round *r = s->r;
+	su_round *r = s->r;
 	s->ready = 1;
-	r->status = RS_OK;
+	r->status = SU_RS_OK;
 	r->ready_ms = (double)(now - s->t0) / 1e6;
 	if (s->c->footprint) {
 		/* after the timestamp: measuring does not add to the figure */
-		r->have_mem = st_footprint(s->tree.pid, s->c->cgroup, &r->mem, r->mem_why, sizeof r->mem_why) == 0;
+		r->have_mem = su_footprint(s->tree.pid, s->c->cgroup, &r->mem, r->mem_why, sizeof r->mem_why) == 0;
 	}
 }
 
@@ -106,14 +106,14 @@ static ssize_t read_output(rstate *s, uint64_t now)
 		close(s->log);
 		s->log = -1;
 	}
-	if (s->c->ready == READY_LINE && !s->ready && st_liner_feed(&s->liner, buf, (size_t)n))
+	if (s->c->ready == SU_READY_LINE && !s->ready && su_liner_feed(&s->liner, buf, (size_t)n))
 		became_ready(s, now);
 	return n;
 }
 
 static void read_socket(rstate *s, uint64_t now)
 {
-	if (s->c->ready == READY_TCP) {
+	if (s->c->ready == SU_READY_TCP) {
 		int fd = accept4(s->c->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd >= 0) {
 			close(fd);
@@ -127,10 +127,10 @@ static void read_socket(rstate *s, uint64_t now)
 	socklen_t flen = sizeof from;
 	ssize_t n;
 	while ((n = recvfrom(s->c->lfd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &flen)) >= 0) {
-		if (!st_msg_is(buf, (size_t)n, ST_PING_PREFIX, s->r->nonce)) {
+		if (!su_msg_is(buf, (size_t)n, SU_PING_PREFIX, s->r->nonce)) {
 			s->r->ignored++;	/* another round's retry, a stray sender */
 		} else {
-			int alen = st_ack_msg(ack, sizeof ack, s->r->nonce);
+			int alen = su_ack_msg(ack, sizeof ack, s->r->nonce);
 			/* acked every time: the guest retries until one arrives */
 			if (alen > 0 && alen < n)
 				sendto(s->c->lfd, ack, (size_t)alen, 0, (struct sockaddr *)&from, flen);
@@ -145,22 +145,22 @@ static void read_socket(rstate *s, uint64_t now)
  * --then phase is over. */
 static void wait_round(rstate *s)
 {
-	const ln_cfg *c = s->c;
-	ln_round *r = s->r;
+	const su_launch_cfg *c = s->c;
+	su_round *r = s->r;
 	uint64_t deadline = s->t0 + (uint64_t)(c->timeout * 1e9), end = 0;
 	int ending = 0;		/* in the --then phase */
 	for (;;) {
 		uint64_t now = gb_now_ns();
 		if (!ending && !s->ready && now >= deadline) {
-			r->status = RS_TIMEOUT;
+			r->status = SU_RS_TIMEOUT;
 			snprintf(r->detail, sizeof r->detail, "not ready after %g s", c->timeout);
 			s->ready = 1;	/* give up: the same ending as a ready round */
 		}
 		if (!ending && s->ready) {
 			ending = 1;
-			if (s->done || c->then == THEN_KILL)
+			if (s->done || c->then == SU_THEN_KILL)
 				return;
-			if (c->then == THEN_TERM)
+			if (c->then == SU_THEN_TERM)
 				gb_tree_signal(&s->tree, SIGTERM);
 			end = now + (uint64_t)(c->grace * 1e9);
 		}
@@ -171,7 +171,7 @@ static void wait_round(rstate *s)
 		int ms = (int)((until - now + 999999) / 1000000);
 		if (poll(p, 3, ms) < 0 && errno != EINTR) {
 			snprintf(r->detail, sizeof r->detail, "poll: %s", strerror(errno));
-			r->status = RS_ERROR;
+			r->status = SU_RS_ERROR;
 			return;
 		}
 		now = gb_now_ns();	/* the event's time, before any work */
@@ -190,15 +190,15 @@ static void wait_round(rstate *s)
 		}
 		if (s->done && !s->ready) {
 			int st = r->exit_status;
-			if (c->ready == READY_EXIT && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			if (c->ready == SU_READY_EXIT && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 				became_ready(s, now);
 			} else if (WIFSIGNALED(st)) {
-				r->status = RS_CRASHED;
+				r->status = SU_RS_CRASHED;
 				snprintf(r->detail, sizeof r->detail, "CMD was killed by signal %d (%s) before it was ready",
 					 WTERMSIG(st), strsignal(WTERMSIG(st)));
 				return;
 			} else {
-				r->status = RS_FAILED;
+				r->status = SU_RS_FAILED;
 				snprintf(r->detail, sizeof r->detail, "CMD exited with status %d before it was ready",
 					 WEXITSTATUS(st));
 				return;
@@ -220,25 +220,25 @@ static void clean_up(rstate *s)
 	}
 }
 
-void ln_round_run(const ln_cfg *c, ln_round *r)
+void su_round_run(const su_launch_cfg *c, su_round *r)
 {
 	rstate s;
 	memset(&s, 0, sizeof s);
 	s.c = c;
 	s.r = r;
 	s.out = s.log = -1;
-	r->status = RS_ERROR;
+	r->status = SU_RS_ERROR;
 	r->exit_status = -1;
-	st_new_nonce(r->nonce);
-	if (c->ready == READY_LINE)
-		st_liner_init(&s.liner, c->text);
+	su_new_nonce(r->nonce);
+	if (c->ready == SU_READY_LINE)
+		su_liner_init(&s.liner, c->text);
 
 	size_t n = 0;
 	while (c->cmd[n])
 		n++;
 	char **argv = gb_xcalloc(n + 1, sizeof *argv);
 	for (size_t i = 0; i < n; i++)
-		argv[i] = st_subst(c->cmd[i], c->addr, c->port, r->nonce);
+		argv[i] = su_subst(c->cmd[i], c->addr, c->port, r->nonce);
 
 	if (c->outdir) {
 		char path[4096];
