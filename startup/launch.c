@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "launch.h"
+#include "proctree.h"
 #include "report.h"
 #include "util.h"
 
@@ -258,6 +259,7 @@ int su_launch_main(int argc, char **argv)
 	for (int i = 0; i < cli.npos; i++)
 		snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), "%s%s", i ? " " : "", cli.pos[i]);
 	gb_kv_str(&r.config, "command", cmd);
+	gb_kv_str(&r.config, "cleanup", gb_tree_reach());	/* how far the end of a round reaches */
 	if (done < n + warmup)
 		gb_report_warn(&r, "--time-limit stopped after %d of %d rounds", done - warmup, n);
 	report_rounds(&r, &c, rd, done, warmup < done ? warmup : done);

@@ -110,6 +110,7 @@ is "$(jget "$tmp/l.json" 'results[name=ready].round_status')" "ok,ok,ok" "per-ro
 is "$(jget "$tmp/l.json" config.addr)" "127.0.0.1" "listens on 127.0.0.1 by default"
 is "$(jget "$tmp/l.json" config.mode)" "launch" "config.mode launch"
 jget "$tmp/l.json" config.command | grep -q "ping {addr}:{port} --nonce {nonce}"; ok $? "config.command unsubstituted"
+jget "$tmp/l.json" config.cleanup | grep -Eqx "pidfd|proc"; ok $? "config.cleanup: every descendant is reached (/proc is there)"
 
 if "$B" launch --rounds 1 --bind ::1 --format json -- "$B" ping "[{addr}]:{port}" --nonce {nonce} >"$tmp/l6.json" 2>"$tmp/l6.err"; then
 	is "$(jget "$tmp/l6.json" config.addr)" "::1" "--bind ::1: launch -> ping over IPv6"
