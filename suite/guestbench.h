@@ -56,8 +56,10 @@ typedef struct gb_child {
  * looked up in PATH) with argv; stdout and stderr are collected, the child
  * is killed after 'timeout' seconds (0 = never).  When it ends or is
  * killed, so is everything it started (common/proctree): nothing outlives
- * the call.  Returns 0, or -1 when it could not be started or killed
- * (c->why says why). */
+ * the call.  One call at a time per process, and while it runs every
+ * child of the process is taken as part of it (reaped, killed at the end).
+ * Returns 0, or -1 when it could not be started or killed (c->why says
+ * why). */
 int gb_child_run(const char *path, char *const argv[], double timeout, gb_child *c);
 void gb_child_free(gb_child *c);
 
