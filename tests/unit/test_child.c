@@ -10,8 +10,8 @@
  * Makefile links unit tests with: it is compiled in here, with the one
  * function of the benchmark table it uses. */
 #include "tap.h"
+#include "testlib.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -33,60 +33,13 @@ const gb_applet *gb_applet_find(const char *name)
 
 static char mark[32];
 
-/* Processes with the marker as an argument. */
-static int count(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		char path[300];
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		size_t len;
-		char *t = gb_read_all(NULL, path, &len);
-		if (!t)
-			continue;
-		for (size_t i = 0; i < len; i += strlen(t + i) + 1)
-			if (!strcmp(t + i, mark)) {
-				n++;
-				break;
-			}
-		free(t);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static void kill_marked(void)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "pkill -KILL -f 'sleep %s' 2>/dev/null", mark);
-	(void)!system(cmd);
-}
-
 /* gb_child_run of sh -c script ("%M": the marker), argv[0] as given. */
 static int run_sh(const char *path, const char *arg0, const char *script, double timeout, gb_child *c)
 {
 	char text[512];
-	size_t at = 0;
-	for (const char *s = script; *s && at < sizeof text - 40; s++)
-		if (s[0] == '%' && s[1] == 'M') {
-			at += (size_t)snprintf(text + at, sizeof text - at, "%s", mark);
-			s++;
-		} else {
-			text[at++] = *s;
-		}
-	text[at] = 0;
+	tl_with_mark(script, mark, text, sizeof text);
 	char *argv[] = { (char *)arg0, "-c", text, NULL };
 	return gb_child_run(path, argv, timeout, c);
-}
-
-static int no_child_left(void)
-{
-	return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
 }
 
 static void test_plain(void)
@@ -105,7 +58,7 @@ static void test_plain(void)
 	ok(rc == 0 && c.status == 127 && strstr(c.last_err, "cannot execute /nonexistent/runtime"),
 	   "a missing program: status 127 and why (%s)", c.last_err);
 	gb_child_free(&c);
-	ok(no_child_left(), "nothing left to reap");
+	ok(tl_no_child_left(), "nothing left to reap");
 }
 
 static void test_left_behind(void)
@@ -118,10 +71,10 @@ static void test_left_behind(void)
 	ok(rc == 0 && c.status == 0 && !strcmp(c.out, "done\n"),
 	   "a command that leaves a setsid process holding the pipes: its output and status (no timeout given)");
 	ok(s < 3, "returns when the command ends (%.2f s)", s);
-	is_int(count(), 0, "the process it left is gone");
-	ok(no_child_left(), "and reaped");
+	is_int(tl_marked(mark), 0, "the process it left is gone");
+	ok(tl_no_child_left(), "and reaped");
 	gb_child_free(&c);
-	kill_marked();
+	tl_kill_marked(mark);
 
 	snprintf(mark, sizeof mark, "7%d.2", (int)getpid());
 	t0 = gb_now_ns();
@@ -130,9 +83,9 @@ static void test_left_behind(void)
 	ok(rc == 0 && c.timed_out && c.signal == SIGKILL, "timeout: the command is killed (signal %d)", c.signal);
 	ok(s >= 0.5 && s < 3, "timeout 0.5 s: back after %.2f s, though a grandchild held the pipes", s);
 	is_str(c.out, "started\n", "what it wrote before is kept");
-	is_int(count(), 0, "timeout: nothing of the tree left");
+	is_int(tl_marked(mark), 0, "timeout: nothing of the tree left");
 	gb_child_free(&c);
-	kill_marked();
+	tl_kill_marked(mark);
 }
 
 static void test_environment(void)

@@ -8,8 +8,8 @@
  * The processes are sh and sleep with a marker argument no other process
  * has ("sleep 7<pid>.<n>"), counted in /proc/PID/cmdline. */
 #include "tap.h"
+#include "testlib.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -34,75 +34,28 @@ static void new_mark(void)
 	snprintf(mark, sizeof mark, "7%d.%d", (int)getpid(), ++n);
 }
 
-/* Processes with the marker as an argument. */
-static int count(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		char path[300];
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		size_t len;
-		char *t = gb_read_all(NULL, path, &len);
-		if (!t)
-			continue;
-		for (size_t i = 0; i < len; i += strlen(t + i) + 1)
-			if (!strcmp(t + i, mark)) {
-				n++;
-				break;
-			}
-		free(t);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 /* Until n marked processes run (5 s at most). */
 static int wait_marked(int n)
 {
 	for (int i = 0; i < 500; i++) {
-		if (count() >= n)
+		if (tl_marked(mark) >= n)
 			return 1;
 		usleep(10000);
 	}
 	return 0;
 }
 
-static void kill_marked(void)	/* after a failure: none left for the next check */
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "pkill -KILL -f 'sleep %s' 2>/dev/null", mark);
-	(void)!system(cmd);
-}
-
 /* Start sh -c script as a tree; "%M" in script is the marker. */
 static pid_t start(gb_tree *t, const char *script)
 {
 	char text[1024];
-	size_t at = 0;
-	for (const char *s = script; *s && at < sizeof text - 40; s++)
-		if (s[0] == '%' && s[1] == 'M') {
-			at += (size_t)snprintf(text + at, sizeof text - at, "%s", mark);
-			s++;
-		} else {
-			text[at++] = *s;
-		}
-	text[at] = 0;
+	tl_with_mark(script, mark, text, sizeof text);
 	pid_t pid = gb_tree_fork(t);
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", text, (char *)NULL);
 		_exit(127);
 	}
 	return pid;
-}
-
-static int no_child_left(void)
-{
-	return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
 }
 
 /* A tree that tries every way out: a setsid child, a double fork (its
@@ -120,12 +73,12 @@ static void test_escapes(void)
 	size_t left = gb_tree_end(&t, 10);
 	double s = (double)(gb_now_ns() - t0) / 1e9;
 	is_int((long long)left, 0, "escapes: gb_tree_end reports nothing left");
-	is_int(count(), 0, "escapes: no marked process runs");
-	ok(no_child_left(), "escapes: every child reaped");
+	is_int(tl_marked(mark), 0, "escapes: no marked process runs");
+	ok(tl_no_child_left(), "escapes: every child reaped");
 	ok(s < 2, "escapes: ended at once (%.3f s), no waiting for the give-up", s);
 	ok(t.ended && WIFSIGNALED(t.status) && WTERMSIG(t.status) == SIGKILL,
 	   "escapes: the command's status is SIGKILL (status %#x)", t.status);
-	kill_marked();
+	tl_kill_marked(mark);
 }
 
 /* Four generations, each in a session of its own and each parent alive:
@@ -138,9 +91,9 @@ static void test_chain(const char *what)
 	ok(wait_marked(4), "%s chain: 4 generations started", what);
 	size_t left = gb_tree_end(&t, 10);
 	is_int((long long)left, 0, "chain: nothing left");
-	is_int(count(), 0, "chain: no marked process runs");
-	ok(no_child_left(), "chain: every child reaped");
-	kill_marked();
+	is_int(tl_marked(mark), 0, "chain: no marked process runs");
+	ok(tl_no_child_left(), "chain: every child reaped");
+	tl_kill_marked(mark);
 }
 
 /* The command ends, leaving a daemon: it is seen to end with its status,
@@ -162,10 +115,10 @@ static void test_zombie_held(void)
 	   "ended command: still a zombie of ours (not reaped before the end)");
 	gb_tree_signal(&t, SIGTERM);	/* safe: the zombie holds the group's number */
 	is_int((long long)gb_tree_end(&t, 10), 0, "ended command: the end leaves nothing");
-	is_int(count(), 0, "ended command: its daemon is gone");
+	is_int(tl_marked(mark), 0, "ended command: its daemon is gone");
 	ok(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) < 0 && errno == ECHILD, "ended command: reaped by the end");
 	ok(WEXITSTATUS(t.status) == 3, "ended command: its own status kept");
-	kill_marked();
+	tl_kill_marked(mark);
 }
 
 /* SIGTERM to a launcher (a child of ours running a tree whose leader
@@ -194,12 +147,12 @@ static void test_fatal(void)
 	ok(w == l && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "fatal: the launcher died by SIGTERM (status %#x)",
 	   st);
 	ok(s < 8, "fatal: within the 1 s grace and the clean-up (%.2f s)", s);
-	is_int(count(), 0, "fatal: nothing of its tree is left, not even the setsid one");
+	is_int(tl_marked(mark), 0, "fatal: nothing of its tree is left, not even the setsid one");
 	if (w != l) {
 		kill(l, SIGKILL);
 		waitpid(l, NULL, 0);
 	}
-	kill_marked();
+	tl_kill_marked(mark);
 }
 
 /* A child of ours with /proc hidden (a private mount namespace, tmpfs on
@@ -218,7 +171,7 @@ static int noproc_child(void)
 	gb_tree t;
 	start(&t, "sleep %M & sleep %M & exec sleep %M");
 	usleep(300000);
-	if (gb_tree_end(&t, 10) != 0 || !no_child_left())
+	if (gb_tree_end(&t, 10) != 0 || !tl_no_child_left())
 		bad |= 2;
 	start(&t, "setsid sleep %M & exec sleep %M");
 	usleep(300000);
@@ -252,9 +205,9 @@ static void test_noproc(void)
 	ok(!(bad & 4), "no /proc: a process that left the group is reported as left");
 	ok(!(bad & 8), "no /proc: and the give-up is short (1 s), nothing more can be found");
 	/* the one left (re-parented out of the dead child) is ours to remove */
-	int alive = count();
+	int alive = tl_marked(mark);
 	is_int(alive, 1, "no /proc: exactly the setsid one was left, the group's three were ended");
-	kill_marked();
+	tl_kill_marked(mark);
 }
 
 /* Under seccomp-run, pidfd_open fails with ENOSYS (as on Linux < 5.3). */
