@@ -5,8 +5,8 @@
  * timed on its own (CLOCK_MONOTONIC around create ... reap) into the
  * samples and a latency histogram, so a result has percentiles.  Every
  * round is validated: the child must end with the status its target
- * promises (the no-op child exits ST_NOOP_STATUS, /bin/true 0, a thread
- * returns ST_NOOP_STATUS).  A target this environment lacks (no
+ * promises (the no-op child exits SU_NOOP_STATUS, /bin/true 0, a thread
+ * returns SU_NOOP_STATUS).  A target this environment lacks (no
  * /bin/true, no way to find this program) makes its method unavailable
  * with the reason, not an error. */
 #include <errno.h>
@@ -30,16 +30,16 @@ enum { T_SELF, T_TRUE, T_EXEC, T_NONE };
 static const struct method {
 	const char *name;	/* metric spawn_<name> */
 	int target;
-	int (*run)(const sp_target *t);
+	int (*run)(const su_target *t);
 	const char *what;
 } methods[] = {
-	{ "fork_exec", T_SELF, sp_fork_exec, "fork + execve of this program's no-op mode + wait" },
-	{ "vfork_exec", T_SELF, sp_vfork_exec, "vfork + execve of the no-op mode + wait" },
-	{ "posix_spawn", T_SELF, sp_posix_spawn, "posix_spawn of the no-op mode + wait" },
-	{ "posix_spawn_true", T_TRUE, sp_posix_spawn, "posix_spawn of /bin/true (a dynamic program) + wait" },
-	{ "posix_spawn_exec", T_EXEC, sp_posix_spawn, "posix_spawn of --exec PATH + wait (must exit 0)" },
-	{ "fork_exit", T_NONE, sp_fork_exit, "fork + _exit in the child + wait: no exec" },
-	{ "thread", T_NONE, sp_thread, "pthread_create + pthread_join" },
+	{ "fork_exec", T_SELF, su_fork_exec, "fork + execve of this program's no-op mode + wait" },
+	{ "vfork_exec", T_SELF, su_vfork_exec, "vfork + execve of the no-op mode + wait" },
+	{ "posix_spawn", T_SELF, su_posix_spawn, "posix_spawn of the no-op mode + wait" },
+	{ "posix_spawn_true", T_TRUE, su_posix_spawn, "posix_spawn of /bin/true (a dynamic program) + wait" },
+	{ "posix_spawn_exec", T_EXEC, su_posix_spawn, "posix_spawn of --exec PATH + wait (must exit 0)" },
+	{ "fork_exit", T_NONE, su_fork_exit, "fork + _exit in the child + wait: no exec" },
+	{ "thread", T_NONE, su_thread, "pthread_create + pthread_join" },
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
@@ -72,7 +72,7 @@ typedef struct run_cfg {
 	uint64_t limit_ns;	/* per method, 0 = none */
 } run_cfg;
 
-static void run_method(gb_report *r, const struct method *m, const sp_target *t, const run_cfg *c,
+static void run_method(gb_report *r, const struct method *m, const su_target *t, const run_cfg *c,
 		       double *us, gb_hist *h)
 {
 	char metric[64], why[160];
@@ -116,13 +116,13 @@ static void run_method(gb_report *r, const struct method *m, const sp_target *t,
 	gb_kv_int(&g->extra, "failed_rounds", bad);	/* warm-up included */
 	if (t->path) {
 		gb_kv_str(&g->extra, "path", t->path);
-		gb_kv_str(&g->extra, "linkage", st_elf_linkage(t->path));
+		gb_kv_str(&g->extra, "linkage", su_elf_linkage(t->path));
 		/* minor page faults of the children: start-up work made visible */
 		gb_kv_num(&g->extra, "child_minflt", (double)flt / (double)(c->warmup + n));
 	}
 }
 
-int st_spawn_main(int argc, char **argv)
+int su_spawn_main(int argc, char **argv)
 {
 	static char choices[256], epilog[2048];
 	size_t c = 0, e = (size_t)snprintf(epilog, sizeof epilog,
@@ -181,14 +181,14 @@ int st_spawn_main(int argc, char **argv)
 
 	char why[512];
 	const char *self = gb_self_path(why, sizeof why);
-	char *self_argv[] = { "gb-startup", ST_NOOP_ARG, NULL };
+	char *self_argv[] = { "gb-startup", SU_NOOP_ARG, NULL };
 	char *true_argv[] = { "true", NULL };
 	char *exec_argv[] = { (char *)exec_path, NULL };
-	const sp_target targets[] = {
-		[T_SELF] = { self, self_argv, ST_NOOP_STATUS },
+	const su_target targets[] = {
+		[T_SELF] = { self, self_argv, SU_NOOP_STATUS },
 		[T_TRUE] = { access("/bin/true", X_OK) == 0 ? "/bin/true" : NULL, true_argv, 0 },
 		[T_EXEC] = { exec_path, exec_argv, 0 },
-		[T_NONE] = { NULL, NULL, ST_NOOP_STATUS },
+		[T_NONE] = { NULL, NULL, SU_NOOP_STATUS },
 	};
 
 	gb_report r;
@@ -198,7 +198,7 @@ int st_spawn_main(int argc, char **argv)
 	gb_kv_int(&r.config, "warmup", cfg.warmup);
 	gb_kv_str(&r.config, "mode", "spawn");
 	gb_kv_str(&r.config, "self", self ? self : NULL);
-	gb_kv_str(&r.config, "self_linkage", self ? st_elf_linkage(self) : "unknown");
+	gb_kv_str(&r.config, "self_linkage", self ? su_elf_linkage(self) : "unknown");
 
 	size_t nsel = 0;
 	for (size_t i = 0; i < NMETHODS; i++)
@@ -209,7 +209,7 @@ int st_spawn_main(int argc, char **argv)
 	gb_hist *h = gb_xmalloc(sizeof *h);
 	for (size_t i = 0; i < NMETHODS; i++) {
 		const struct method *m = &methods[i];
-		const sp_target *t = &targets[m->target];
+		const su_target *t = &targets[m->target];
 		if (!selected(only, m->name) || (m->target == T_EXEC && !exec_path))
 			continue;
 		char metric[64];

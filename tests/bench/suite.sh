@@ -131,6 +131,28 @@ is "$(jget "$tmp/c.json" 'skipped[bench=syscall].signal')" "9" "with the signal"
 jget "$tmp/c.json" 'skipped[bench=syscall].reason' | grep -q "signal 9"; ok $? "and a reason naming it"
 is "$(jget "$tmp/c.json" 'runs[bench=stream].valid')" "true" "the suite went on"
 
+# --- a benchmark that leaves a process behind holding its output pipes
+# (GB_TEST_ORPHAN: setsid, then sleeps), and one that also hangs ignoring
+# SIGTERM (GB_TEST_HANG) until --timeout: the suite ends in time and
+# nothing it started is left (found by a variable only they inherited)
+mark=GB_PROCS_MARK=$$
+marked() { grep -lsF "$mark" /proc/[0-9]*/environ | wc -l; }
+t0=$SECONDS
+env "$mark" GB_TEST_ORPHAN=syscall timeout -k 1 60 "$G" suite --quick --only syscall -o "$tmp/or.json" >/dev/null 2>&1
+is "$?" "0" "GB_TEST_ORPHAN: the benchmark ran and the suite ended, though a grandchild held its pipes"
+[ $((SECONDS - t0)) -lt 30 ]; ok $? "and it ended with the benchmark, not at a timeout ($((SECONDS - t0)) s)"
+is "$(jget "$tmp/or.json" 'runs[bench=syscall].valid')" "true" "the benchmark's document was read whole"
+is "$(marked)" "0" "the grandchild that left the group is gone"
+t0=$SECONDS
+env "$mark" GB_TEST_ORPHAN=syscall GB_TEST_HANG=syscall timeout -k 1 60 \
+	"$G" suite --quick --only syscall,stream --timeout 2s -o "$tmp/hg.json" >/dev/null 2>&1
+is "$?" "1" "GB_TEST_HANG: a timed-out benchmark makes the suite exit 1"
+[ $((SECONDS - t0)) -lt 30 ]; ok $? "the suite ended in time: --timeout 2 s + the next benchmark ($((SECONDS - t0)) s)"
+is "$(jget "$tmp/hg.json" 'skipped[bench=syscall].status')" "timeout" "recorded as timeout"
+is "$(jget "$tmp/hg.json" 'runs[bench=stream].valid')" "true" "the suite went on"
+is "$(marked)" "0" "nothing left: not the child that ignored SIGTERM, nor its grandchild"
+grep -lsF "$mark" /proc/[0-9]*/environ | sed 's,/proc/\([0-9]*\)/environ,\1,' | xargs -r kill -KILL
+
 # --- two environments pair up metric for metric (what gb-compare does)
 metrics() {	# "bench/metric" of every run, one a line, sorted
 	local f=$1 n i j m b
