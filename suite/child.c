@@ -70,7 +70,7 @@ static void exec_child(const char *path, char *const argv[], int out, int err)
 	 * while before they sleep.  Our other benchmarks must see the
 	 * process a standalone gb-* would be: no extra threads.  Any other
 	 * command (a runtime's `exec` prefix) gets the environment as is. */
-	const gb_applet *a = gb_applet_find(argv[0]);
+	const reg_bench *a = reg_find(argv[0]);
 	if (a && strcmp(a->name, "linpack") != 0)
 		setenv("OPENBLAS_NUM_THREADS", "1", 1);
 	if (strchr(path, '/'))

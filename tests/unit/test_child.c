@@ -21,9 +21,9 @@
 
 #include "../../suite/child.c"
 
-static const gb_applet fake[] = { { .name = "syscall" }, { .name = "linpack" } };
+static const reg_bench fake[] = { { .name = "syscall" }, { .name = "linpack" } };
 
-const gb_applet *gb_applet_find(const char *name)
+const reg_bench *reg_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof fake / sizeof fake[0]; i++)
 		if (!strcmp(name, fake[i].name))

@@ -8,20 +8,21 @@
  * with, and it depends on nothing but common/: it is compiled in here. */
 #include "tap.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#include "../../suite/init_cmdline.c"
+#include "../../init/cmdline.c"
 
 /* Parse "guestbench.timeout=V"; 0 and the value, or -1 and the message. */
 static int timeout_of(const char *v, double *t, char *why, size_t len)
 {
 	char line[256];
-	gb_init_conf c;
+	init_conf c;
 	snprintf(line, sizeof line, "console=ttyS0 guestbench.timeout=%s quiet", v);
 	why[0] = 0;
-	int rc = gb_init_parse(line, &c, why, len);
+	int rc = init_parse(line, &c, why, len);
 	*t = c.timeout;
-	gb_init_conf_free(&c);
+	free(c.words);
 	return rc;
 }
 
@@ -54,18 +55,18 @@ static void test_timeout(void)
 
 static void test_rest(void)
 {
-	gb_init_conf c;
+	init_conf c;
 	char why[256] = "";
-	int rc = gb_init_parse("ro guestbench.run=\"gb-syscall --quick --label 'a b'\" guestbench.shutdown=halt", &c,
+	int rc = init_parse("ro guestbench.run=\"gb-syscall --quick --label 'a b'\" guestbench.shutdown=halt", &c,
 			       why, sizeof why);
 	ok(rc == 0 && c.argc == 4 && !strcmp(c.argv[0], "gb-syscall") && !strcmp(c.argv[3], "a b"),
 	   "guestbench.run split, single quotes group words (%d words) %s", c.argc, why);
 	is_str(c.shutdown, "halt", "guestbench.shutdown");
 	ok(c.timeout == 0, "no guestbench.timeout: none (0)");
-	gb_init_conf_free(&c);
-	ok(gb_init_parse("guestbench.frob=1", &c, why, sizeof why) == -1 && strstr(why, "guestbench.frob"),
+	free(c.words);
+	ok(init_parse("guestbench.frob=1", &c, why, sizeof why) == -1 && strstr(why, "guestbench.frob"),
 	   "an unknown guestbench. parameter is named: %s", why);
-	gb_init_conf_free(&c);
+	free(c.words);
 }
 
 int main(void)
