@@ -138,29 +138,31 @@ int su_launch_main(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	c.lfd = -1;
 	const gb_opt opts[] = {
-		{ "ready", 0, GB_OPT_CHOICE, &ready, "udp", 0, 0, "udp|tcp|line:|exit", "HOW",
-		  "ready when: udp = a datagram with {nonce} arrives (gb-startup ping), tcp = a connection "
+		{ .name = "ready", .type = GB_OPT_CHOICE, .dest = &ready, .def = "udp",
+		  .choices = "udp|tcp|line:|exit", .metavar = "HOW",
+		  .help = "ready when: udp = a datagram with {nonce} arrives (gb-startup ping), tcp = a connection "
 		  "to {addr}:{port}, line:TEXT = CMD prints TEXT (stdout or stderr), exit = CMD exits 0",
-		  check_ready },
-		{ "rounds", 0, GB_OPT_INT, &rounds, NULL, 1, 100000, NULL, "N",
-		  "rounds (default 10, --quick 3; -r N is the same)", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &c.timeout, "60s", 0.001, 86400, NULL, "TIME",
-		  "a round not ready after this long is a timeout", NULL },
-		{ "then", 0, GB_OPT_CHOICE, &then, "term", 0, 0, "term|kill|wait", "HOW",
-		  "after readiness (or a timeout): term = SIGTERM, SIGKILL after --grace; kill = SIGKILL; "
-		  "wait = let CMD exit by itself within --grace", NULL },
-		{ "grace", 0, GB_OPT_DURATION, &c.grace, "5s", 0, 86400, NULL, "TIME",
-		  "how long --then term/wait waits before SIGKILL", NULL },
-		{ "bind", 0, GB_OPT_STRING, &bind_addr, "127.0.0.1", 0, 0, NULL, "ADDR",
-		  "listen on this numeric address ({addr})", check_bind },
-		{ "port", 0, GB_OPT_INT, &port, "0", 0, 65535, NULL, "PORT",
-		  "listen on this port ({port}); 0 = any free one", NULL },
-		{ "footprint", 0, GB_OPT_FLAG, &c.footprint, NULL, 0, 0, NULL, NULL,
-		  "at readiness, sum PSS and Private_Dirty over CMD's process tree", NULL },
-		{ "cgroup", 0, GB_OPT_STRING, &c.cgroup, NULL, 0, 0, NULL, "PATH",
-		  "footprint of this cgroup directory's processes instead (implies --footprint)", NULL },
-		{ "output-dir", 0, GB_OPT_STRING, &c.outdir, NULL, 0, 0, NULL, "DIR",
-		  "keep each round's CMD output (stdout+stderr) as DIR/round-N.log", NULL },
+		  .check = check_ready },
+		{ .name = "rounds", .type = GB_OPT_INT, .dest = &rounds, .min = 1, .max = 100000, .metavar = "N",
+		  .help = "rounds (the same as -r N)" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &c.timeout, .def = "60s", .min = 0.001,
+		  .max = 86400, .metavar = "TIME", .help = "a round not ready after this long is a timeout" },
+		{ .name = "then", .type = GB_OPT_CHOICE, .dest = &then, .def = "term",
+		  .choices = "term|kill|wait", .metavar = "HOW",
+		  .help = "after readiness (or a timeout): term = SIGTERM, SIGKILL after --grace; kill = SIGKILL; "
+		  "wait = let CMD exit by itself within --grace" },
+		{ .name = "grace", .type = GB_OPT_DURATION, .dest = &c.grace, .def = "5s", .max = 86400,
+		  .metavar = "TIME", .help = "how long --then term/wait waits before SIGKILL" },
+		{ .name = "bind", .type = GB_OPT_STRING, .dest = &bind_addr, .def = "127.0.0.1", .metavar = "ADDR",
+		  .help = "listen on this numeric address ({addr})", .check = check_bind },
+		{ .name = "port", .type = GB_OPT_INT, .dest = &port, .def = "0", .max = 65535, .metavar = "PORT",
+		  .help = "listen on this port ({port}); 0 = any free one" },
+		{ .name = "footprint", .type = GB_OPT_FLAG, .dest = &c.footprint,
+		  .help = "at readiness, sum PSS and Private_Dirty over CMD's process tree" },
+		{ .name = "cgroup", .type = GB_OPT_STRING, .dest = &c.cgroup, .metavar = "PATH",
+		  .help = "footprint of this cgroup directory's processes instead (implies --footprint)" },
+		{ .name = "output-dir", .type = GB_OPT_STRING, .dest = &c.outdir, .metavar = "DIR",
+		  .help = "keep each round's CMD output (stdout+stderr) as DIR/round-N.log" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -176,6 +178,10 @@ int su_launch_main(int argc, char **argv)
 			  "--warmup N: rounds run first and discarded (default 0: a first start is a start).\n",
 		.common = GB_C_RUN,
 		.opts = opts,
+		/* a start is long (a container, a VM): few rounds, and the first
+		 * start is a real start (cold caches are part of start-up), so no
+		 * round is discarded unless --warmup says so */
+		.defaults = (const gb_optdef[]){ { "repeat", "10", "3" }, { "warmup", "0", NULL }, { NULL } },
 		.max_positional = -1,
 	};
 	gb_cli cli;
@@ -203,11 +209,8 @@ int su_launch_main(int argc, char **argv)
 	c.text = c.ready == SU_READY_LINE ? ready + 5 : NULL;
 	c.then = word_index(then_words, 3, then);
 	c.footprint |= c.cgroup != NULL;
-	int n = (int)(gb_cli_isset(&cli, "rounds") ? rounds
-		      : gb_cli_isset(&cli, "repeat") ? cli.c.repeat : cli.c.quick ? 3 : 10);
-	/* the first start is a real start (cold caches are part of start-up):
-	 * rounds are discarded only when --warmup is given */
-	int warmup = gb_cli_isset(&cli, "warmup") ? (int)cli.c.warmup : 0;
+	int n = (int)(rounds ? rounds : cli.c.repeat);	/* --rounds is -r by another name */
+	int warmup = (int)cli.c.warmup;
 
 	if ((c.ready == SU_READY_UDP || c.ready == SU_READY_TCP) &&
 	    open_listener(&c, bind_addr, port, why, sizeof why) < 0) {

@@ -52,10 +52,10 @@ int su_ping_main(int argc, char **argv)
 	const char *nonce = NULL;
 	double timeout = 0;
 	const gb_opt opts[] = {
-		{ "nonce", 0, GB_OPT_STRING, &nonce, NULL, 0, 0, NULL, "N",
-		  "the round's nonce (launch puts it in {nonce}); required", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &timeout, "10s", 0.001, 86400, NULL, "TIME",
-		  "give up after this long: exit 1", NULL },
+		{ .name = "nonce", .type = GB_OPT_STRING, .dest = &nonce, .metavar = "N",
+		  .help = "the round's nonce (launch puts it in {nonce}); required" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &timeout, .def = "10s", .min = 0.001,
+		  .max = 86400, .metavar = "TIME", .help = "give up after this long: exit 1" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {

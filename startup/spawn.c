@@ -133,18 +133,17 @@ int su_spawn_main(int argc, char **argv)
 				      methods[i].what);
 	}
 	snprintf(epilog + e, sizeof epilog - e,
-		 "\n--warmup N: rounds run first and discarded (default 20, --quick 10).\n"
-		 "other modes: gb-startup launch --help, gb-startup ping --help\n");
+		 "\nother modes: gb-startup launch --help, gb-startup ping --help\n");
 
 	long long rounds = 0;
 	const char *only = NULL, *exec_path = NULL;
 	const gb_opt opts[] = {
-		{ "rounds", 0, GB_OPT_INT, &rounds, NULL, 1, 10000000, NULL, "N",
-		  "timed rounds per method (default 1000, --quick 200; -r N is the same)", NULL },
-		{ "only", 0, GB_OPT_LIST, &only, NULL, 0, 0, choices, "LIST",
-		  "run only these methods, comma-separated", NULL },
-		{ "exec", 0, GB_OPT_STRING, &exec_path, NULL, 0, 0, NULL, "PATH",
-		  "also time posix_spawn of PATH (it must exit 0): compare any binary", NULL },
+		{ .name = "rounds", .type = GB_OPT_INT, .dest = &rounds, .min = 1, .max = 10000000,
+		  .metavar = "N", .help = "timed rounds per method (the same as -r N)" },
+		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = choices, .metavar = "LIST",
+		  .help = "run only these methods, comma-separated" },
+		{ .name = "exec", .type = GB_OPT_STRING, .dest = &exec_path, .metavar = "PATH",
+		  .help = "also time posix_spawn of PATH (it must exit 0): compare any binary" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -155,6 +154,9 @@ int su_spawn_main(int argc, char **argv)
 		.epilog = epilog,
 		.common = GB_C_RUN,
 		.opts = opts,
+		/* many short rounds: a spawn takes 0.1-1 ms; the first rounds pull
+		 * the program into the page cache and grow the page tables */
+		.defaults = (const gb_optdef[]){ { "repeat", "1000", "200" }, { "warmup", "20", "10" }, { NULL } },
 		.max_positional = 0,
 	};
 	gb_cli cli;
@@ -163,11 +165,8 @@ int su_spawn_main(int argc, char **argv)
 		return gb_cli_exit(rc);
 
 	run_cfg cfg;
-	cfg.rounds = gb_cli_isset(&cli, "rounds") ? rounds
-		     : gb_cli_isset(&cli, "repeat") ? cli.c.repeat : cli.c.quick ? 200 : 1000;
-	/* the first rounds pull the program into the page cache and grow the
-	 * page tables: 20 discarded rounds unless asked otherwise */
-	cfg.warmup = gb_cli_isset(&cli, "warmup") ? cli.c.warmup : cli.c.quick ? 10 : 20;
+	cfg.rounds = rounds ? rounds : cli.c.repeat;	/* --rounds is -r by another name */
+	cfg.warmup = cli.c.warmup;
 	if (exec_path && access(exec_path, X_OK) != 0) {
 		gb_err("--exec %s: cannot execute it: %s", exec_path, strerror(errno));
 		gb_cli_free(&cli);
@@ -204,6 +203,10 @@ int su_spawn_main(int argc, char **argv)
 	for (size_t i = 0; i < NMETHODS; i++)
 		nsel += selected(only, methods[i].name) && (methods[i].target != T_EXEC || exec_path);
 	cfg.limit_ns = (uint64_t)ceil(cli.c.time_limit * 1e9 / (double)(nsel ? nsel : 1));
+	if (cli.c.plan) {	/* rounds and targets resolved; nothing spawned */
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
+	}
 
 	double *us = gb_xcalloc((size_t)cfg.rounds, sizeof *us);
 	gb_hist *h = gb_xmalloc(sizeof *h);
