@@ -1,5 +1,6 @@
 /* cli.c - the option table parser (see cli.h). */
 #include "cli.h"
+#include "fault.h"
 #include "format.h"
 #include "output.h"
 
@@ -426,6 +427,7 @@ static int parse_args(gb_cli *cli, const gb_cli_spec *spec, int argc, char **arg
 	cli->dashdash = -1;
 	cli->pos = gb_xcalloc((size_t)argc + 1, sizeof *cli->pos);
 	gb_prog = spec->prog;
+	gb_fault_bench = spec->bench;
 
 	add_common(cli, spec->common);
 	for (const gb_opt *o = spec->opts; o && o->name && cli->nall < GB_CLI_MAXOPT; o++)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fault.h"
 #include "format.h"
 #include "kernel.h"
 #include "parse.h"
@@ -133,7 +134,7 @@ int randomaccess_main(int argc, char **argv)
 	c.warmup = (int)cli.c.warmup;
 	c.time_limit = cli.c.time_limit;
 	c.min_time = cli.c.min_time;
-	const char *hook = getenv("GB_TEST_CORRUPT");
+	const char *hook = gb_fault("corrupt");
 	if (hook && *hook)
 		gb_parse_u64(hook, &c.corrupt);
 

@@ -25,16 +25,11 @@
 
 #include "clock.h"
 #include "guestbench.h"
+#include "fault.h"
 #include "proctree.h"
 #include "util.h"
 
 #define ERR_KEEP 65536	/* stderr kept per child: plenty for its last line */
-
-/* Is 'name' in the comma-separated list in environment variable 'var'? */
-static int hook_names(const char *var, const char *name)
-{
-	return gb_list_has(getenv(var), name);
-}
 
 static void exec_child(const char *path, char *const argv[], int out, int err)
 {
@@ -49,18 +44,18 @@ static void exec_child(const char *path, char *const argv[], int out, int err)
 	/* Test-only hooks (docs/testing.md): the paths a healthy machine
 	 * never takes - a benchmark that cannot run here, one that dies, one
 	 * that leaves a process behind holding its pipes, one that hangs. */
-	if (hook_names("GB_TEST_SKIP", argv[0])) {
-		fprintf(stderr, "error: GB_TEST_SKIP: %s cannot run here (test hook)\n", argv[0]);
+	if (gb_fault_for(argv[0], "skip")) {
+		fprintf(stderr, "error: GB_FAULT %s.skip: it cannot run here (a test's fault)\n", argv[0]);
 		_exit(GB_EXIT_ENV);
 	}
-	if (hook_names("GB_TEST_CRASH", argv[0]))
+	if (gb_fault_for(argv[0], "crash"))
 		raise(SIGKILL);
-	if (hook_names("GB_TEST_ORPHAN", argv[0]) && fork() == 0) {
+	if (gb_fault_for(argv[0], "orphan") && fork() == 0) {
 		setsid();	/* out of the child's group and session */
 		for (;;)
 			pause();	/* holding both pipes open */
 	}
-	if (hook_names("GB_TEST_HANG", argv[0])) {
+	if (gb_fault_for(argv[0], "hang")) {
 		signal(SIGTERM, SIG_IGN);
 		for (;;)
 			pause();
