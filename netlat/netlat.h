@@ -55,7 +55,7 @@ typedef struct nl_session {
 	char error[160];
 } nl_session;
 
-/* Client halves (tests_rr.c, tests_stream.c): 0, or -1 with r->error set. */
+/* Client halves (rr.c, bulk.c): 0, or -1 with r->error set. */
 int nl_client_tcp_rr(const nl_conn *c, const nl_params *p, nl_result *r);
 int nl_client_udp_rr(const nl_conn *c, const nl_params *p, nl_result *r);
 int nl_client_tcp_crr(const nl_conn *c, const nl_params *p, nl_result *r);

@@ -1,6 +1,7 @@
-/* tests_rr.c - the request/response tests, both halves: tcp_rr and
- * udp_rr (one transaction in flight on one connection / socket pair) and
- * tcp_crr (connect, request, response, close per transaction).
+/* rr.c - the request/response tests, both halves (client and server
+ * code of the product, not test code): tcp_rr and udp_rr (one
+ * transaction in flight on one connection / socket pair) and tcp_crr
+ * (connect, request, response, close per transaction).
  *
  * The client's timed loop does nothing per transaction but build the
  * request, two clock reads, the send and receive system calls, the

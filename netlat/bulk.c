@@ -1,5 +1,6 @@
-/* tests_stream.c - bulk throughput, both halves: tcp_stream (client
- * sends) and tcp_maerts (server sends).
+/* bulk.c - bulk throughput, both halves (client and server code of the
+ * product, not test code): tcp_stream (client sends) and tcp_maerts
+ * (server sends).
  *
  * Large writes (--chunk, 128 KiB by default like iperf3) and receives of
  * the same size.  Verification is kept cheap so it never limits the
