@@ -87,7 +87,34 @@ static void make_plan(const opts *o, const gb_cli *cli, plan *pl)
 	}
 }
 
-/* Repeats of one test, pooled: samples appended, histograms merged. */
+/* Would the server take every test of the plan?  The protocol caps
+ * warm-up and duration (NL_MAX_MS, each): a plan past it is a usage
+ * error here, before anything runs, with the check the hello gets. */
+static int check_plan(const plan *pl, long long warmup)
+{
+	for (int i = 0; i < pl->ntests; i++) {
+		const nl_params *p = &pl->p[i];
+		nl_hello h;
+		nl_make_hello(p, p->test == NL_UDP_RR, &h);
+		if (!nl_hello_check(&h))
+			continue;
+		const char *name = nl_test_name(p->test);
+		if (h.warmup_ms > NL_MAX_MS)
+			gb_err("--warmup %lld x --interval %g s: %s would warm up for %.0f s; the protocol allows at most %u s",
+			       warmup, (double)p->interval_ns / 1e9, name, h.warmup_ms / 1e3, NL_MAX_MS / 1000);
+		else
+			gb_err("--duration: %s would run for %.0f s%s; the protocol allows at most %u s per test",
+			       name, h.duration_ms / 1e3,
+			       p->test == NL_TCP_MAERTS ? " (its measured time + 2 intervals + --timeout)" : "",
+			       NL_MAX_MS / 1000);
+		return GB_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Repeats of one test, pooled: samples appended, histograms merged.  The
+ * arrays grow with the runs made, not with -r (-r 1000000 must not ask
+ * for every sample's memory up front). */
 typedef struct pooled {
 	gb_hist *hist;
 	double *lat, *rate;
@@ -100,6 +127,8 @@ typedef struct pooled {
 static void pool_add(pooled *pq, const nl_result *r)
 {
 	gb_hist_merge(pq->hist, r->hist);
+	pq->lat = gb_xrealloc(pq->lat, (pq->n + (size_t)r->n) * sizeof *pq->lat);
+	pq->rate = gb_xrealloc(pq->rate, (pq->n + (size_t)r->n) * sizeof *pq->rate);
 	for (int i = 0; i < r->n; i++) {
 		pq->lat[pq->n] = r->lat_p50_us[i];
 		pq->rate[pq->n++] = r->rate[i];
@@ -195,9 +224,7 @@ static int run_tests(gb_cli *cli, const opts *o, const plan *pl, const nl_addr *
 	for (int i = 0; i < pl->ntests && !stop; i++) {
 		const nl_params *p = &pl->p[i];
 		int test = pl->tests[i];
-		size_t cap = (size_t)p->nintervals * (size_t)cli->c.repeat;
-		pooled pq = { .hist = gb_xmalloc(sizeof(gb_hist)), .lat = gb_xcalloc(cap, sizeof(double)),
-			      .rate = gb_xcalloc(cap, sizeof(double)), .client_cpu = -1, .server_cpu = -1 };
+		pooled pq = { .hist = gb_xmalloc(sizeof(gb_hist)), .client_cpu = -1, .server_cpu = -1 };
 		gb_hist_init(pq.hist);
 		int failed = 0;
 		for (long long k = 0; k < cli->c.repeat && !failed; k++) {
@@ -328,8 +355,10 @@ static nl_server *volatile the_server;
 static void on_signal(int sig)
 {
 	(void)sig;
+	int e = errno;	/* whatever the handler calls, the interrupted code's errno stays */
 	if (the_server)
 		nl_server_stop(the_server);
+	errno = e;
 }
 
 static int mode_server(const opts *o)
@@ -383,8 +412,8 @@ int netlat_main(int argc, char **argv)
 		  "response bytes of the rr tests (udp_rr: at most 65507)", NULL },
 		{ "chunk", 0, GB_OPT_SIZE, &o.chunk, "128k", NL_STAMP, NL_MAX_SIZE, NULL, "SIZE",
 		  "write/read size of the stream tests (multiple of 4 KiB)", check_chunk },
-		{ "duration", 0, GB_OPT_DURATION, &o.duration, "10s", 0.01, 36000, NULL, "TIME",
-		  "measured time, shared by the selected tests (--quick: 1s)", NULL },
+		{ "duration", 0, GB_OPT_DURATION, &o.duration, "10s", 0.01, NL_MAX_MS / 1000.0, NULL, "TIME",
+		  "measured time, shared by the selected tests, at most 1 h (--quick: 1s)", NULL },
 		{ "interval", 0, GB_OPT_DURATION, &o.interval, "1s", 0.01, 60, NULL, "TIME",
 		  "one sample per interval; --warmup counts intervals (--quick: 50ms)", NULL },
 		{ "cpu", 0, GB_OPT_INT, &o.cpu, NULL, 0, CPU_SETSIZE - 1, NULL, "N",
@@ -461,17 +490,18 @@ int netlat_main(int argc, char **argv)
 		cli.c.repeat = 1;
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((rc = pin_or_explain(o.cpu, "--cpu")) || (rc = pin_or_explain(o.server_cpu, "--server-cpu"))) {
+	plan pl;
+	if (mode != MODE_SERVER)
+		make_plan(&o, &cli, &pl);
+	if ((mode != MODE_SERVER && (rc = check_plan(&pl, cli.c.warmup))) ||
+	    (rc = pin_or_explain(o.cpu, "--cpu")) || (rc = pin_or_explain(o.server_cpu, "--server-cpu"))) {
 		gb_cli_free(&cli);
 		return rc;
 	}
 	if (mode == MODE_SERVER)
 		rc = mode_server(&o);
-	else {
-		plan pl;
-		make_plan(&o, &cli, &pl);
+	else
 		rc = mode == MODE_LOOPBACK ? mode_loopback(&cli, &o, &pl) : mode_client(&cli, &o, &pl, cli.pos[1]);
-	}
 	gb_cli_free(&cli);
 	return rc;
 }
