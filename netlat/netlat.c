@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "cli.h"
+#include "fault.h"
 #include "netlat.h"
 #include "parse.h"
 #include "report.h"
@@ -218,6 +219,8 @@ static int run_tests(gb_cli *cli, const opts *o, const plan *pl, const nl_addr *
 		gb_kv_null(&rep.config, "server_cpu_requested");
 	gb_kv_str(&rep.config, "placement", o->cpu < 0 || scpu < 0 ? "unpinned"
 					    : o->cpu == scpu ? "same_cpu" : "cross_cpu");
+	if (cli->c.plan)	/* planned and placed; no test run */
+		return gb_report_finish(&rep);
 
 	int stop = 0;
 	uint64_t t_start = gb_now_ns();
@@ -400,36 +403,44 @@ int nl_test_corrupt;
 
 int netlat_main(int argc, char **argv)
 {
-	const char *hook = getenv("GB_TEST_CORRUPT");
+	/* before the parser: GB_FAULT=netlat.corrupt=<test> (common/fault) */
+	const char *hook = gb_fault_for("netlat", "corrupt");
 	nl_test_corrupt = hook ? nl_test_by_name(hook) : 0;
 	opts o = { NULL, "127.0.0.1", 0, 0, 0, 0, 0, 0, -1, -1, -1, 0, 0 };
 	const gb_opt table[] = {
-		{ "test", 0, GB_OPT_LIST, &o.tests, "all", 0, 0, TEST_CHOICES, "LIST",
-		  "tests to run, comma-separated", NULL },
-		{ "req", 0, GB_OPT_SIZE, &o.req, "100", NL_MIN_MSG, NL_MAX_SIZE, NULL, "SIZE",
-		  "request bytes of the rr tests (udp_rr: at most 65507)", NULL },
-		{ "resp", 0, GB_OPT_SIZE, &o.resp, "200", NL_MIN_MSG, NL_MAX_SIZE, NULL, "SIZE",
-		  "response bytes of the rr tests (udp_rr: at most 65507)", NULL },
-		{ "chunk", 0, GB_OPT_SIZE, &o.chunk, "128k", NL_STAMP, NL_MAX_SIZE, NULL, "SIZE",
-		  "write/read size of the stream tests (multiple of 4 KiB)", check_chunk },
-		{ "duration", 0, GB_OPT_DURATION, &o.duration, "10s", 0.01, NL_MAX_MS / 1000.0, NULL, "TIME",
-		  "measured time, shared by the selected tests, at most 1 h (--quick: 1s)", NULL },
-		{ "interval", 0, GB_OPT_DURATION, &o.interval, "1s", 0.01, 60, NULL, "TIME",
-		  "one sample per interval; --warmup counts intervals (--quick: 50ms)", NULL },
-		{ "cpu", 0, GB_OPT_INT, &o.cpu, NULL, 0, CPU_SETSIZE - 1, NULL, "N",
-		  "pin the client here (loopback: the server too, unless --server-cpu)", NULL },
-		{ "server-cpu", 0, GB_OPT_INT, &o.server_cpu, NULL, 0, CPU_SETSIZE - 1, NULL, "N",
-		  "pin the server here (server and loopback modes)", NULL },
-		{ "bind", 0, GB_OPT_STRING, &o.bind, "127.0.0.1", 0, 0, NULL, "ADDR",
-		  "server/loopback address (numeric IPv4 or IPv6; not loopback: a warning)", NULL },
-		{ "port", 0, GB_OPT_INT, &o.port, NULL, 0, 65535, NULL, "P",
-		  "server port (server: 12867, 0 = any free one; loopback: any free one)", NULL },
-		{ "max-sessions", 0, GB_OPT_INT, &o.max_sessions, "4", 1, 64, NULL, "N",
-		  "server: concurrent sessions; further connections are refused", NULL },
-		{ "sessions", 0, GB_OPT_INT, &o.sessions, "0", 0, 1e9, NULL, "N",
-		  "server: exit after N sessions (0 = serve until SIGINT/SIGTERM)", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &o.timeout, "5s", 0.05, 600, NULL, "TIME",
-		  "handshake, idle and no-progress timeout on either side", NULL },
+		{ .name = "test", .type = GB_OPT_LIST, .dest = &o.tests, .def = "all", .choices = TEST_CHOICES,
+		  .metavar = "LIST", .help = "tests to run, comma-separated" },
+		{ .name = "req", .type = GB_OPT_SIZE, .dest = &o.req, .def = "100", .min = NL_MIN_MSG,
+		  .max = NL_MAX_SIZE, .metavar = "SIZE",
+		  .help = "request bytes of the rr tests (udp_rr: at most 65507)" },
+		{ .name = "resp", .type = GB_OPT_SIZE, .dest = &o.resp, .def = "200", .min = NL_MIN_MSG,
+		  .max = NL_MAX_SIZE, .metavar = "SIZE",
+		  .help = "response bytes of the rr tests (udp_rr: at most 65507)" },
+		{ .name = "chunk", .type = GB_OPT_SIZE, .dest = &o.chunk, .def = "128k", .min = NL_STAMP,
+		  .max = NL_MAX_SIZE, .metavar = "SIZE",
+		  .help = "write/read size of the stream tests (multiple of 4 KiB)", .check = check_chunk },
+		{ .name = "duration", .type = GB_OPT_DURATION, .dest = &o.duration, .def = "10s", .min = 0.01,
+		  .max = NL_MAX_MS / 1000.0, .metavar = "TIME",
+		  .help = "measured time, shared by the selected tests, at most 1 h", .quick = "1s" },
+		{ .name = "interval", .type = GB_OPT_DURATION, .dest = &o.interval, .def = "1s", .min = 0.01,
+		  .max = 60, .metavar = "TIME", .help = "one sample per interval; --warmup counts intervals",
+		  .quick = "50ms" },
+		{ .name = "cpu", .type = GB_OPT_INT, .dest = &o.cpu, .max = CPU_SETSIZE - 1, .metavar = "N",
+		  .help = "pin the client here (loopback: the server too, unless --server-cpu)" },
+		{ .name = "server-cpu", .type = GB_OPT_INT, .dest = &o.server_cpu, .max = CPU_SETSIZE - 1,
+		  .metavar = "N", .help = "pin the server here (server and loopback modes)" },
+		{ .name = "bind", .type = GB_OPT_STRING, .dest = &o.bind, .def = "127.0.0.1", .metavar = "ADDR",
+		  .help = "server/loopback address (numeric IPv4 or IPv6; not loopback: a warning)" },
+		{ .name = "port", .type = GB_OPT_INT, .dest = &o.port, .max = 65535, .metavar = "P",
+		  .help = "server port (server: 12867, 0 = any free one; loopback: any free one)" },
+		{ .name = "max-sessions", .type = GB_OPT_INT, .dest = &o.max_sessions, .def = "4", .min = 1,
+		  .max = 64, .metavar = "N",
+		  .help = "server: concurrent sessions; further connections are refused" },
+		{ .name = "sessions", .type = GB_OPT_INT, .dest = &o.sessions, .def = "0", .max = 1e9,
+		  .metavar = "N", .help = "server: exit after N sessions (0 = serve until SIGINT/SIGTERM)" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &o.timeout, .def = "5s", .min = 0.05,
+		  .max = 600, .metavar = "TIME",
+		  .help = "handshake, idle and no-progress timeout on either side" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -442,6 +453,8 @@ int netlat_main(int argc, char **argv)
 			  "metrics: <test>_latency (us, p50..p99.9), <test>_tps, <test>_gbps.\n",
 		.common = GB_C_RUN,
 		.opts = table,
+		/* intervals already give samples: one run per test unless -r asks */
+		.defaults = (const gb_optdef[]){ { "repeat", "1", NULL }, { NULL } },
 		.max_positional = 2,
 	};
 	gb_cli cli;
@@ -479,15 +492,6 @@ int netlat_main(int argc, char **argv)
 		gb_cli_free(&cli);
 		return rc;
 	}
-	if (cli.c.quick) {
-		if (!gb_cli_isset(&cli, "duration"))
-			o.duration = 1;
-		if (!gb_cli_isset(&cli, "interval"))
-			o.interval = 0.05;
-	}
-	/* intervals already give samples: one run per test unless -r asks */
-	if (!gb_cli_isset(&cli, "repeat"))
-		cli.c.repeat = 1;
 	signal(SIGPIPE, SIG_IGN);
 
 	plan pl;

@@ -304,9 +304,9 @@ wait "$wpid"; is "$?" "0" "--sessions 1: the server exits 0 after one session"
 "$B" client "127.0.0.1:1" --quick >/dev/null 2>"$tmp/n.err"; is "$?" "3" "no server: exit 3"
 grep -q "cannot reach" "$tmp/n.err"; ok $? "with the reason"
 
-# --- payload corruption is caught on every test (GB_TEST_CORRUPT)
+# --- payload corruption is caught on every test (GB_FAULT netlat.corrupt)
 for t in $TESTS; do
-	GB_TEST_CORRUPT=$t "$B" --quick --test "$t" --format json -o "$tmp/x.json" >/dev/null 2>"$tmp/x.err"
+	GB_FAULT=netlat.corrupt=$t "$B" --quick --test "$t" --format json -o "$tmp/x.json" >/dev/null 2>"$tmp/x.err"
 	is "$?" "1" "$t: one corrupted byte -> exit 1"
 	is "$(jget "$tmp/x.json" valid)" "false" "$t: valid false ($(jget "$tmp/x.json" 'invalid_reasons[0]'))"
 done
