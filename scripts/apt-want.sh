@@ -17,7 +17,7 @@ for pair in "$@"; do
 	[ -e "$path" ] || missing="$missing $pkg"
 done
 [ "$mode" = list ] && exit 0
-[ "$mode" = missing ] && { [ -z "$missing" ] || echo $missing; exit 0; }
+[ "$mode" = missing ] && { [ -z "$missing" ] || echo "${missing# }"; exit 0; }
 [ -n "$missing" ] || exit 0
 echo "guestbench: installing Debian packages:$missing" >&2
 if [ "$(id -u)" -ne 0 ]; then

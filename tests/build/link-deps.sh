@@ -59,13 +59,13 @@ deps_pkgs=$(sh scripts/deps.sh --list)
 test_pkgs=$(sh scripts/test-deps.sh --list)
 [ -n "$deps_pkgs" ] && [ -n "$test_pkgs" ]; ok $? "deps.sh and test-deps.sh list their packages"
 declare -A from=()	# package -> who brings it (the first of these that does)
-for p in $(closure $deps_pkgs); do from[$p]="deps.sh installs it"; done
+for p in $(closure "$deps_pkgs"); do from[$p]="deps.sh installs it"; done
 for p in $(closure build-essential); do from[$p]=${from[$p]:-"build-essential pulls it in"}; done
 declare -A from_tools=()
-for p in $(closure $required); do from_tools[$p]="a minimal Debian has it"; done
+for p in $(closure "$required"); do from_tools[$p]="a minimal Debian has it"; done
 for p in $(closure build-essential); do from_tools[$p]=${from_tools[$p]:-"build-essential pulls it in"}; done
-for p in $(closure $deps_pkgs); do from_tools[$p]=${from_tools[$p]:-"deps.sh installs it"}; done
-for p in $(closure $test_pkgs); do from_tools[$p]=${from_tools[$p]:-"test-deps.sh installs it"}; done
+for p in $(closure "$deps_pkgs"); do from_tools[$p]=${from_tools[$p]:-"deps.sh installs it"}; done
+for p in $(closure "$test_pkgs"); do from_tools[$p]=${from_tools[$p]:-"test-deps.sh installs it"}; done
 
 # The checks are queued (want_file WHAT PATH SET) and made at the end
 # (check_files), after one dpkg-query for every file: it reads every
