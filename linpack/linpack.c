@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "benches.h"
 #include "blas.h"
@@ -268,6 +269,17 @@ int linpack_main(int argc, char **argv)
 		gb_report_warn(&r, "BLAS core: %s", core.warn);
 	if (core.dropped[0])
 		gb_report_warn(&r, "BLAS core: %s", core.dropped);
+	/* the user's variable is overridden, not ignored in silence */
+	if (core.env[0] && !core.dropped[0] && strcasecmp(core.env, openblas_get_corename()) != 0) {
+		if (strcmp(blas_core, "auto") == 0)
+			gb_report_warn(&r, "BLAS core: OPENBLAS_CORETYPE=%s in the environment was overridden: "
+				       "gb-linpack runs %s, the core for this CPU's features, so that every "
+				       "environment runs the same kernels; to run %s, use --blas-core %s",
+				       core.env, openblas_get_corename(), core.env, core.env);
+		else
+			gb_report_warn(&r, "BLAS core: OPENBLAS_CORETYPE=%s in the environment was "
+				       "overridden by --blas-core %s", core.env, blas_core);
+	}
 	if (threads > eff->ncpus)
 		gb_report_warn(&r, "%d threads on %d effective CPUs: oversubscribed", threads, eff->ncpus);
 	lp_progress_start();
@@ -446,6 +458,10 @@ int linpack_main(int argc, char **argv)
 	gb_kv_str(&r.config, "blas_core_library", core.library);
 	gb_kv_str(&r.config, "blas_core_used", openblas_get_corename());
 	gb_kv_str(&r.config, "blas_core_reason", core.choice.reason);
+	if (core.env[0])
+		gb_kv_str(&r.config, "blas_core_env", core.env);
+	else
+		gb_kv_null(&r.config, "blas_core_env");
 	gb_kv_bool(&r.config, "blas_reexec", core.reexec);
 	if (core.reexec)
 		gb_kv_str(&r.config, "blas_reexec_how", core.how);

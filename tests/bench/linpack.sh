@@ -131,6 +131,44 @@ else
 	skip "no AVX on this CPU" "auto raising the core"
 fi
 
+# --- same work everywhere (issue 17): for one CPU and the same options the
+# core does not depend on an inherited OPENBLAS_CORETYPE (this session
+# exports Haswell; a container usually exports nothing)
+used=$(jget "$tmp/q.json" config.blas_core_used)
+is "$(jget "$tmp/q.json" config.blas_core_env)" "null" "no OPENBLAS_CORETYPE: config.blas_core_env null"
+OPENBLAS_CORETYPE=Haswell "$B" --quick --format json >"$tmp/qh.json" 2>"$tmp/qh.err"
+ok $? "--quick with OPENBLAS_CORETYPE=Haswell exits 0"
+is "$(jget "$tmp/qh.json" config.blas_core_used)" "$used" "--quick: the same core with and without OPENBLAS_CORETYPE=Haswell"
+is "$(jget "$tmp/qh.json" config.n)" "$(jget "$tmp/q.json" config.n)" "... and the same N"
+[ ! -s "$tmp/qh.err" ]; ok $? "... and nothing on stderr"
+for v in Haswell Cooperlake SkylakeX Sandybridge Nehalem Penryn Core2 Prescott; do
+	OPENBLAS_CORETYPE=$v "$B" --no-peak --n 200 -r 1 --format json >"$tmp/ev.json" 2>/dev/null
+	got=$(jget "$tmp/ev.json" config.blas_core_used)
+	is "$got" "$used" "OPENBLAS_CORETYPE=$v: runs $used, as without it"
+	is "$(jget "$tmp/ev.json" config.blas_core_env)" "$v" "... config.blas_core_env records $v"
+	if [ "$got" != "$v" ] && jget "$tmp/ev.json" warnings | grep -q "OPENBLAS_CORETYPE=$v ignored"; then
+		ok 0 "... $v cannot run here: the warning says it was ignored"
+	elif [ "$got" != "$v" ]; then
+		jget "$tmp/ev.json" warnings | grep "OPENBLAS_CORETYPE=$v in the environment was overridden" |
+			grep -q -- "--blas-core $v"
+		ok $? "... a warning says $v was overridden and how to force it (--blas-core $v)"
+	else
+		jget "$tmp/ev.json" warnings | grep -q "overridden"; ok $((!$?)) "... $v is the choice: no warning"
+	fi
+done
+# --blas-core: valid names run whatever the environment says, invalid
+# ones are usage errors that list the cores
+OPENBLAS_CORETYPE=Cooperlake "$B" --no-peak --n 200 -r 1 --blas-core Nehalem --format json >"$tmp/bn.json"
+is "$?.$(jget "$tmp/bn.json" config.blas_core_used)" "0.Nehalem" "--blas-core Nehalem over OPENBLAS_CORETYPE=Cooperlake"
+jget "$tmp/bn.json" warnings | grep -q "OPENBLAS_CORETYPE=Cooperlake in the environment was overridden by --blas-core Nehalem"
+ok $? "... and says so"
+"$B" --no-peak --n 200 -r 1 --blas-core nehalem --format json >"$tmp/bl.json"
+is "$(jget "$tmp/bl.json" config.blas_core_used)" "Nehalem" "--blas-core names are case-insensitive"
+OPENBLAS_CORETYPE=Haswell "$B" --no-peak --n 200 -r 1 --blas-core Sky --format json >"$tmp/bx.json" 2>"$tmp/e"
+is "$?" "2" "--blas-core Sky (not a core of this OpenBLAS): usage error"
+grep -q "blas-core.*Cooperlake" "$tmp/e"; ok $? "... naming the valid cores"
+[ ! -s "$tmp/bx.json" ]; ok $? "... and no document"
+
 # --- a CPU without AVX (qemu-user): no SIGILL, an SSE core, even when an
 # inherited OPENBLAS_CORETYPE names AVX2 kernels
 Q=$(command -v qemu-x86_64 || command -v qemu-x86_64-static)
