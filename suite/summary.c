@@ -61,7 +61,7 @@ void gb_suite_table(const gb_suite *s, FILE *f)
 		s->quick ? "  (quick)" : "", env);
 	fprintf(f, "%-13s %-44s %8s  %s\n", "bench", "headline", "seconds", "result");
 
-	int nrun = 0, ninvalid = 0, nskip = 0;
+	int nrun = 0, ninvalid = 0, nskip = 0, ndisturbed = 0;
 	for (size_t i = 0; i < gb_napplets; i++) {
 		const gb_applet *a = &gb_applets[i];
 		json_t *run = by_bench(s->runs, a->name), *sk = by_bench(s->skipped, a->name);
@@ -79,6 +79,7 @@ void gb_suite_table(const gb_suite *s, FILE *f)
 			continue;
 		}
 		nrun++;
+		ndisturbed += json_is_true(json_object_get(json_object_get(run, "disturbance"), "disturbed"));
 		headline(a, run, hl, sizeof hl);
 		if (json_is_true(json_object_get(run, "valid"))) {
 			fprintf(f, "%-13s %-44s %8s  valid\n", a->name, hl, t);
@@ -88,6 +89,6 @@ void gb_suite_table(const gb_suite *s, FILE *f)
 			fprintf(f, "%-13s %-44s %8s  INVALID%s%s\n", a->name, hl, t, why ? ": " : "", why ? why : "");
 		}
 	}
-	fprintf(f, "\nresult: %s (%d run%s, %d invalid, %d skipped)\n", s->valid ? "valid" : "invalid", nrun,
-		nrun == 1 ? "" : "s", ninvalid, nskip);
+	fprintf(f, "\nresult: %s (%d run%s, %d invalid, %d skipped, %d disturbed)\n",
+		s->valid ? "valid" : "invalid", nrun, nrun == 1 ? "" : "s", ninvalid, nskip, ndisturbed);
 }
