@@ -39,11 +39,13 @@ struct gb_json;
  * (frequency, a sibling thread sharing the core), not noise. */
 #define GB_DISTURB_DRIFT_PCT 5.0
 
-/* Involuntary context switches per CPU-second of the process: another
- * task took our CPU while we could run.  Measured on this machine
- * (docs/json.md): a lone CPU-bound run sees 0-10, the suite's benchmarks
- * up to 35 from their own threads; a busy neighbour on the same CPU
- * forces one every slice of the scheduler, 300-700. 100 sits between. */
+/* Involuntary context switches beyond the voluntary ones, per CPU-second
+ * of the process: another task took our CPU while we could run (the
+ * run's own wake-ups are at most one per voluntary switch: disturb.c).
+ * Measured on this machine (docs/json.md): a busy neighbour on the same
+ * CPU forces one every scheduler slice, 270-700/s; the benchmarks' own
+ * threads stay at or below 0 once the voluntary switches are taken off.
+ * 100 sits between. */
 #define GB_DISTURB_NIVCSW_RATE 100.0
 /* ...counted only from 20 switches on: a run of 50 ms CPU time preempted
  * twice by a kernel thread is not a disturbed run. */

@@ -9,7 +9,10 @@
 #    disturbed, nr_throttled > 0;
 #  - an empty root without /proc (bubblewrap): steal and throttling
 #    cannot be read, so they are null, not 0;
-# and the suite's summary line counting disturbed runs.
+# and the suite's summary line counting disturbed runs.  The neighbour's
+# victim is CPU-bound (getpid only): in a benchmark that sleeps and wakes
+# its own threads a lot, the voluntary switches offset the involuntary
+# ones (disturb.c), and only the canary could tell.
 # No figure of the benchmark is asserted, and "not disturbed" never is:
 # this machine is shared, a quiet run cannot be promised.
 . "$(dirname "$0")/../lib/tap.sh"
@@ -129,14 +132,16 @@ else
 fi
 
 # --- the suite: each run's document has the object, the summary counts
+# the runs whose object says disturbed (whatever this machine's load makes
+# of them)
 G=$GB_BIN/guestbench
-taskset -c "$cpu" sh -c 'while :; do :; done' &
-nb=$!
-sleep 0.2
-taskset -c "$cpu" "$G" suite --only syscall --quick -o "$tmp/s.json" >"$tmp/s.txt"
-ok $? "suite --only syscall beside a busy loop runs"
-kill "$nb" && wait "$nb" 2>/dev/null
-nb=
-is "$(jget "$tmp/s.json" 'runs[bench=syscall].disturbance.disturbed')" true "the suite's run is disturbed"
-grep -q "^result: .*, 1 disturbed)" "$tmp/s.txt"; ok $? "the summary line counts it"
+"$G" suite --only syscall,linpack --quick -o "$tmp/s.json" >"$tmp/s.txt"
+ok $? "suite --only syscall,linpack runs"
+n=0
+for b in syscall linpack; do
+	jget "$tmp/s.json" "runs[bench=$b]" >"$tmp/run.json"
+	check_types "$tmp/run.json" "suite's $b"
+	[ "$(jget "$tmp/s.json" "runs[bench=$b].disturbance.disturbed")" = true ] && n=$((n + 1))
+done
+grep -q "^result: .*, $n disturbed)" "$tmp/s.txt"; ok $? "the summary line counts the $n disturbed run(s)"
 done_testing

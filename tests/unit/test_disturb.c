@@ -262,8 +262,20 @@ static void test_thresholds(void)
 	b.nivcsw = 100;
 	verdict(&a, &b, 0, "", "100 involuntary switches in 1 CPU-second: not disturbed");
 	b.nivcsw = 101;
-	verdict(&a, &b, 1, "101 involuntary context switches in 1.00 CPU-seconds (101/s",
+	verdict(&a, &b, 1, "101 involuntary context switches (0 voluntary) in 1.00 CPU-seconds: 101/s",
 		"101 in 1 CPU-second: disturbed");
+	/* the run's own wake-ups (a ping-pong between two of its threads on
+	 * one CPU: gb-netlat, gb-syscall's futex tests) are not a neighbour */
+	b.nivcsw = 19952;
+	b.nvcsw = 23561;
+	verdict(&a, &b, 0, "", "19952 involuntary with 23561 voluntary (a same-CPU ping-pong): not disturbed");
+	b.nivcsw = 600;
+	b.nvcsw = 500;
+	verdict(&a, &b, 0, "", "600 involuntary, 500 voluntary: 100 beyond, not above 100/s");
+	b.nivcsw = 601;
+	verdict(&a, &b, 1, "601 involuntary context switches (500 voluntary) in 1.00 CPU-seconds: 101/s beyond",
+		"601 involuntary, 500 voluntary: 101/s beyond: disturbed");
+	b.nvcsw = 0;
 	b.cpu_ns = 10000000ull;			/* 10 ms of CPU */
 	b.nivcsw = 19;
 	verdict(&a, &b, 0, "", "19 switches in 10 ms (1900/s) are too few to count");
