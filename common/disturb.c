@@ -30,7 +30,9 @@ __attribute__((noinline)) static uint64_t canary_chain(uint64_t x, uint32_t n)
 double gb_disturb_canary(int reps)
 {
 	double best = NAN;
-	uint64_t x = 1;
+	/* one untimed pass first: an idle core may be clocked down, and
+	 * its first milliseconds of work are the ramp, not its speed */
+	uint64_t x = canary_chain(1, GB_DISTURB_CANARY_ITERS);
 
 	for (int i = 0; i < reps; i++) {
 		uint64_t t0 = gb_now_ns();

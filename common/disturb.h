@@ -33,27 +33,32 @@ struct gb_json;
  * larger than any operation a benchmark times. */
 #define GB_DISTURB_THROTTLED 0
 
-/* Canary drift beyond +-5 %: the minimum of 5 timings of the canary moved
- * by at most 1.1 % between two readings on this machine, idle or busy
- * (docs/json.md has the figures), so 5 % is a change of the CPU's speed
- * (frequency, a sibling thread sharing the core), not noise. */
+/* Canary drift beyond +-5 %: the minimum of 5 timings does not move
+ * when a task preempts one of them, but when the core's speed changes
+ * (frequency, a busy hyperthread sibling, a contended host).  On this
+ * machine under load, at real-time priority (no task of the guest could
+ * preempt it), two canaries 100 ms apart differed by 1.6 % (median) and
+ * by more than 5 % in 1 pair of 6 - the host's load, which the run then
+ * shares (docs/json.md has the figures). */
 #define GB_DISTURB_DRIFT_PCT 5.0
 
 /* Involuntary context switches beyond the voluntary ones, per CPU-second
  * of the process: another task took our CPU while we could run (the
  * run's own wake-ups are at most one per voluntary switch: disturb.c).
- * Measured on this machine (docs/json.md): a busy neighbour on the same
- * CPU forces one every scheduler slice, 270-700/s; the benchmarks' own
- * threads stay at or below 0 once the voluntary switches are taken off.
- * 100 sits between. */
+ * A CPU-bound run sharing its CPU with one busy task is preempted at
+ * about every tick (HZ 250 here): 250-700/s measured on this machine.
+ * Alone on an idle CPU only kernel threads can preempt it (this machine
+ * was never idle while it was measured: docs/json.md).  100/s is crossed
+ * by one neighbour present for a third of the run. */
 #define GB_DISTURB_NIVCSW_RATE 100.0
 /* ...counted only from 20 switches on: a run of 50 ms CPU time preempted
  * twice by a kernel thread is not a disturbed run. */
 #define GB_DISTURB_NIVCSW_MIN 20
 
 /* The canary: a dependent chain of multiply-adds (no memory traffic),
- * about 1.3 ms at 3 GHz, timed GB_DISTURB_CANARY_REPS times: the minimum
- * is kept, so a single preemption does not move it. */
+ * about 1.1-1.3 ms here, run once untimed (a clocked-down core ramps up)
+ * and timed GB_DISTURB_CANARY_REPS times: the minimum is kept, so a
+ * preemption during one timing does not move it. */
 #define GB_DISTURB_CANARY_ITERS (1u << 20)
 #define GB_DISTURB_CANARY_REPS 5
 
