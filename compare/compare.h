@@ -14,7 +14,40 @@
 
 #include "util.h"
 
+/* --------------------------------------------------------- limits.c -- */
+
+/* What gb-compare reads at most (docs/compare.md "Limits"): beyond these
+ * an input is refused with exit 2 and a message naming the file. */
+#define CMP_MAX_FILE (256u << 20)	/* bytes per file */
+#define CMP_MAX_DEPTH 64		/* JSON nesting */
+#define CMP_MAX_VALUES (8u << 20)	/* JSON values per file (~40 bytes each once parsed) */
+#define CMP_MAX_METRICS 100000		/* results per document, all its runs */
+#define CMP_MAX_RUNS 10000		/* benchmark runs per document */
+#define CMP_MAX_NAME 256		/* bytes of a bench, metric, unit or label */
+#define CMP_MAX_REASON 1024		/* bytes of an unavailable/skipped reason */
+
+/* PATH whole (NUL-terminated), at most CMP_MAX_FILE bytes whatever kind of
+ * file it is; NULL with err naming the file and the reason. */
+char *cmp_read_input(const char *path, size_t *len, char *err, size_t errlen);
+/* Refuse a JSON text nested deeper than CMP_MAX_DEPTH or holding more than
+ * CMP_MAX_VALUES values (one linear pass, before the parser allocates). */
+int cmp_prescan(const char *buf, size_t len, const char *path, char *err, size_t errlen);
+int cmp_too_long(const char *s, size_t max);
+
 /* ----------------------------------------------------------- load.c -- */
+
+typedef struct cmp_note {		/* "name: why" of an unavailable metric or a skipped benchmark */
+	const char *name, *why;		/* point into the jansson document */
+	size_t seq;			/* position in the list: the first of a name wins */
+} cmp_note;
+
+typedef struct cmp_notes {		/* sorted by name once loaded: cmp_notes_find is a bsearch */
+	cmp_note *v;
+	size_t n, cap;
+} cmp_notes;
+
+/* The reason recorded for exactly 'name', or NULL. */
+const char *cmp_notes_find(const cmp_notes *l, const char *name);
 
 typedef struct cmp_metric {
 	const char *name, *unit;	/* point into the jansson document */
@@ -31,7 +64,7 @@ typedef struct cmp_run {		/* one guestbench/1 document */
 	int valid;
 	cmp_metric *m;
 	size_t nm;
-	gb_strlist unavailable;		/* "name: reason" */
+	cmp_notes unavailable;
 } cmp_run;
 
 typedef struct cmp_env {		/* one environment: a suite file, or single files of one label */
@@ -43,7 +76,7 @@ typedef struct cmp_env {		/* one environment: a suite file, or single files of o
 	size_t nruns, caprun;
 	json_t **docs;			/* owned jansson roots */
 	size_t ndocs;
-	gb_strlist skipped;		/* suite "skipped": "bench: reason" */
+	cmp_notes skipped;		/* suite "skipped": bench and reason */
 } cmp_env;
 
 /*
@@ -96,6 +129,35 @@ cmp_mwu cmp_mann_whitney(const double *x, size_t nx, const double *y, size_t ny)
 int cmp_fieller(const double *x, size_t nx, const double *y, size_t ny, double alpha,
 		double *lo, double *hi);
 
+/* --------------------------------------------------------- index.c -- */
+
+typedef struct cmp_series {		/* one (bench, metric) of an environment */
+	const char *bench, *name;
+	const cmp_run **run;		/* the runs (launches) that hold it, in load order */
+	const cmp_metric **m;		/* and the metric in each */
+	size_t n;
+	size_t first;			/* rank of its first appearance in the documents */
+} cmp_series;
+
+typedef struct cmp_bench_runs {		/* the runs of one benchmark in an environment */
+	const char *bench;
+	const cmp_run **run;
+	size_t n;
+} cmp_bench_runs;
+
+typedef struct cmp_index {		/* built once per environment: every look-up is a bsearch */
+	cmp_series *series;		/* sorted by (bench, name) */
+	size_t nseries;
+	cmp_series **order;		/* the same, in document order of first appearance */
+	cmp_bench_runs *bench;		/* sorted by bench */
+	size_t nbench;
+} cmp_index;
+
+void cmp_index_build(cmp_index *x, const cmp_env *e);
+const cmp_series *cmp_index_find(const cmp_index *x, const char *bench, const char *name);
+const cmp_bench_runs *cmp_index_bench(const cmp_index *x, const char *bench);
+void cmp_index_free(cmp_index *x);
+
 /* --------------------------------------------------------- match.c -- */
 
 typedef enum {
@@ -106,6 +168,7 @@ typedef enum {
 } cmp_verdict;
 
 typedef struct cmp_pair {
+	size_t key;			/* the base series' rank in document order (cmp_index.order) */
 	const cmp_run *brun, *orun;
 	const cmp_metric *b, *o;
 	double ratio;			/* mean(other) / mean(base) */
@@ -115,7 +178,7 @@ typedef struct cmp_pair {
 	cmp_welch welch;
 	cmp_mwu mwu;
 	cmp_verdict verdict;
-	char *mismatch;			/* config differences, NULL when none */
+	const char *mismatch;		/* config differences (cmp_result.mismatches), NULL when none */
 } cmp_pair;
 
 typedef struct cmp_side {		/* one other environment against the base */
@@ -125,6 +188,7 @@ typedef struct cmp_side {		/* one other environment against the base */
 	gb_strlist missing;		/* in base, not here: "bench/metric (why)" */
 	gb_strlist extra;		/* here, not in base */
 	gb_strlist fpwarn;		/* fingerprint differences */
+	cmp_index index;		/* of env */
 } cmp_side;
 
 typedef struct cmp_result {
@@ -133,6 +197,8 @@ typedef struct cmp_result {
 	size_t nside;
 	double alpha;
 	gb_strlist warnings;		/* config mismatches and other remarks */
+	gb_strlist mismatches;		/* the texts cmp_pair.mismatch points to */
+	cmp_index bindex;		/* of base */
 } cmp_result;
 
 /* Pair every metric of base with each other environment; compute the
@@ -156,6 +222,15 @@ const char *cmp_verdict_name(cmp_verdict v);
 
 /* Add to 'out' one line per fingerprint difference that moves results. */
 void cmp_fingerprint_diff(const cmp_env *base, const cmp_env *other, gb_strlist *out);
+
+/* ---------------------------------------------------------- text.c -- */
+
+/* src into dst[size] for a table: control characters become '?', with md
+ * '|' becomes "\|", cut only between UTF-8 characters.  Returns the bytes
+ * of src used (src[return] is 0 when it all fit). */
+size_t cmp_clip(char *dst, size_t size, const char *src, int md);
+/* The same, streamed: at most max bytes of s (and "..." when cut). */
+void cmp_put(FILE *f, const char *s, size_t max, int md);
 
 /* ---------------------------------------------------- render/svg.c --- */
 

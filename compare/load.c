@@ -3,7 +3,11 @@
  * Syntax errors come from jansson with a line and a column; a document
  * that parses but is not a result (a wrong type where a metric is
  * expected) is named by the JSON path of the offending member.  Members
- * this version does not know are ignored: the contract only ever adds. */
+ * this version does not know are ignored: the contract only ever adds.
+ * Every count and length that memory or time grows with is bounded
+ * (limits.c, CMP_MAX_*), and every check of "twice" or "which reason" is a
+ * sort or a binary search, never a scan per element: a hostile document
+ * of 100 000 metrics must cost n log n, not n^2. */
 #include "compare.h"
 
 #include <errno.h>
@@ -35,6 +39,64 @@ static int get_str(json_t *o, const char *key, const char **out, int required)
 	return 0;
 }
 
+static int note_cmp(const void *a, const void *b)
+{
+	const cmp_note *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void notes_add(cmp_notes *l, const char *name, const char *why)
+{
+	l->v = gb_grow(l->v, l->n, &l->cap, sizeof *l->v);
+	l->v[l->n] = (cmp_note){ name, why, l->n };
+	l->n++;
+}
+
+static void notes_sort(cmp_notes *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, note_cmp);
+}
+
+static int note_name_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const cmp_note *)elem)->name);
+}
+
+/* Exact names only: a reason is never taken from an entry whose name
+ * merely starts like the one asked for. */
+const char *cmp_notes_find(const cmp_notes *l, const char *name)
+{
+	const cmp_note *hit = l->n ? bsearch(name, l->v, l->n, sizeof *l->v, note_name_cmp) : NULL;
+	if (!hit)
+		return NULL;
+	while (hit > l->v && strcmp(hit[-1].name, name) == 0)
+		hit--;		/* the first of that name */
+	return hit->why;
+}
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first name occurring twice in v[0..n), or NULL (sorts a copy). */
+static const char *first_duplicate(const char *const *v, size_t n)
+{
+	if (n < 2)
+		return NULL;
+	const char **c = gb_xmalloc(n * sizeof *c);
+	memcpy(c, v, n * sizeof *c);
+	qsort(c, n, sizeof *c, str_ptr_cmp);
+	const char *dup = NULL;
+	for (size_t i = 1; i < n && !dup; i++)
+		if (strcmp(c[i - 1], c[i]) == 0)
+			dup = c[i];
+	free(c);
+	return dup;
+}
+
 static double num_or_nan(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -59,6 +121,10 @@ static int load_metric(cmp_metric *m, json_t *res, const char *path, const char 
 	}
 	if (!m->unit)
 		m->unit = "";
+	if (cmp_too_long(m->name, CMP_MAX_NAME) || cmp_too_long(m->unit, CMP_MAX_NAME)) {
+		set_err(err, errlen, "%s: a name or unit longer than %d bytes (at %s)", path, CMP_MAX_NAME, where);
+		return -1;
+	}
 	if (get_str(res, "better", &better, 1) < 0 ||
 	    (strcmp(better, "higher") != 0 && strcmp(better, "lower") != 0)) {
 		set_err(err, errlen, "%s: \"better\" must be \"higher\" or \"lower\" (at %s.better)", path, where);
@@ -106,12 +172,13 @@ static void run_free(cmp_run *r)
 	for (size_t i = 0; i < r->nm; i++)
 		free(r->m[i].samples);
 	free(r->m);
-	gb_strlist_free(&r->unavailable);
+	free(r->unavailable.v);
 	free((char *)r->path);
 	memset(r, 0, sizeof *r);
 }
 
-static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where, char *err, size_t errlen)
+static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where, size_t *nmetrics, char *err,
+		    size_t errlen)
 {
 	cmp_run run;
 	memset(&run, 0, sizeof run);
@@ -142,29 +209,42 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 	if (run.env && !json_is_object(run.env))
 		run.env = NULL;
 
+	if (cmp_too_long(run.bench, CMP_MAX_NAME)) {
+		set_err(err, errlen, "%s: \"bench\" longer than %d bytes (at %s.bench)", path, CMP_MAX_NAME, where);
+		return -1;
+	}
 	json_t *res = json_object_get(doc, "results");
 	if (!json_is_array(res)) {
 		set_err(err, errlen, "%s: \"results\" is not an array (at %s.results)", path, where);
 		return -1;
 	}
+	if (json_array_size(res) > CMP_MAX_METRICS - *nmetrics) {
+		set_err(err, errlen, "%s: more than %d results in one document (at %s.results; refused)", path,
+			CMP_MAX_METRICS, where);
+		return -1;
+	}
+	*nmetrics += json_array_size(res);
+	run.m = gb_xcalloc(json_array_size(res) + 1, sizeof *run.m);
 	size_t k;
 	json_array_foreach(res, k, v) {
 		char at[96];
 		snprintf(at, sizeof at, "%s.results[%zu]", where, k);
-		run.m = gb_xrealloc(run.m, (run.nm + 1) * sizeof *run.m);
 		if (load_metric(&run.m[run.nm], v, path, at, err, errlen) < 0) {
 			run_free(&run);
 			return -1;
 		}
-		for (size_t i = 0; i < run.nm; i++)
-			if (strcmp(run.m[i].name, run.m[run.nm].name) == 0) {
-				set_err(err, errlen, "%s: metric \"%.64s\" appears twice in %s (at %s)", path,
-					run.m[i].name, run.bench, at);
-				run.nm++;
-				run_free(&run);
-				return -1;
-			}
 		run.nm++;
+	}
+	const char **names = gb_xmalloc((run.nm + 1) * sizeof *names);
+	for (size_t i = 0; i < run.nm; i++)
+		names[i] = run.m[i].name;
+	const char *dup = first_duplicate(names, run.nm);
+	free(names);
+	if (dup) {
+		set_err(err, errlen, "%s: metric \"%.64s\" appears twice in %.64s (at %s.results)", path, dup,
+			run.bench, where);
+		run_free(&run);
+		return -1;
 	}
 	json_t *un = json_object_get(doc, "unavailable");
 	if (json_is_array(un))
@@ -174,14 +254,15 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 				continue;
 			if (get_str(v, "reason", &why, 0) < 0 || !why)
 				why = "no reason given";
-			gb_strlist_addf(&run.unavailable, "%s: %s", name, why);
+			if (cmp_too_long(why, CMP_MAX_REASON)) {
+				set_err(err, errlen, "%s: a reason longer than %d bytes (at %s.unavailable[%zu])", path,
+					CMP_MAX_REASON, where, k);
+				run_free(&run);
+				return -1;
+			}
+			notes_add(&run.unavailable, name, why);
 		}
-	for (size_t i = 0; i < e->nruns; i++)
-		if (strcmp(e->runs[i].bench, run.bench) == 0) {
-			set_err(err, errlen, "%s: benchmark \"%.64s\" appears twice (at %s)", path, run.bench, where);
-			run_free(&run);
-			return -1;
-		}
+	notes_sort(&run.unavailable);
 	run.path = gb_xstrdup(path);
 	e->runs = gb_grow(e->runs, e->nruns, &e->caprun, sizeof *e->runs);
 	e->runs[e->nruns++] = run;
@@ -193,6 +274,8 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 	json_error_t je;
 	memset(e, 0, sizeof *e);
 	e->path = gb_xstrdup(path);
+	if (cmp_prescan(buf, len, path, err, errlen) < 0)
+		return -1;
 	json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!doc) {
 		set_err(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
@@ -210,7 +293,12 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 		set_err(err, errlen, "%s: \"label\" is not a string", path);
 		return -1;
 	}
+	if (cmp_too_long(label, CMP_MAX_NAME)) {
+		set_err(err, errlen, "%s: \"label\" longer than %d bytes", path, CMP_MAX_NAME);
+		return -1;
+	}
 	e->doc_label = label ? label : "unlabelled";
+	size_t nmetrics = 0;
 	if (strcmp(schema, "guestbench-suite/1") == 0) {
 		json_t *runs = json_object_get(doc, "runs"), *v;
 		size_t k;
@@ -218,23 +306,43 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 			set_err(err, errlen, "%s: a suite document without a \"runs\" array", path);
 			return -1;
 		}
+		if (json_array_size(runs) > CMP_MAX_RUNS) {
+			set_err(err, errlen, "%s: more than %d benchmark runs in one document (refused)", path,
+				CMP_MAX_RUNS);
+			return -1;
+		}
 		e->env = json_object_get(doc, "env");
 		json_array_foreach(runs, k, v) {
 			char at[32];
 			snprintf(at, sizeof at, "runs[%zu]", k);
-			if (load_run(e, v, path, at, err, errlen) < 0)
+			if (load_run(e, v, path, at, &nmetrics, err, errlen) < 0)
 				return -1;
+		}
+		const char **benches = gb_xmalloc((e->nruns + 1) * sizeof *benches);
+		for (size_t i = 0; i < e->nruns; i++)
+			benches[i] = e->runs[i].bench;
+		const char *dup = first_duplicate(benches, e->nruns);
+		free(benches);
+		if (dup) {
+			set_err(err, errlen, "%s: benchmark \"%.64s\" appears twice (at runs)", path, dup);
+			return -1;
 		}
 		json_t *sk = json_object_get(doc, "skipped");
 		if (json_is_array(sk))
 			json_array_foreach(sk, k, v) {
 				const char *b = NULL, *why = NULL;
-				if (json_is_object(v) && get_str(v, "bench", &b, 1) == 0 &&
-				    get_str(v, "reason", &why, 0) == 0)
-					gb_strlist_addf(&e->skipped, "%s: %s", b, why ? why : "no reason given");
+				if (!json_is_object(v) || get_str(v, "bench", &b, 1) < 0 || get_str(v, "reason", &why, 0) < 0)
+					continue;
+				if (cmp_too_long(why, CMP_MAX_REASON)) {
+					set_err(err, errlen, "%s: a reason longer than %d bytes (at skipped[%zu])", path,
+						CMP_MAX_REASON, k);
+					return -1;
+				}
+				notes_add(&e->skipped, b, why ? why : "no reason given");
 			}
+		notes_sort(&e->skipped);
 	} else if (strcmp(schema, "guestbench/1") == 0) {
-		if (load_run(e, doc, path, "the top", err, errlen) < 0)
+		if (load_run(e, doc, path, "the top", &nmetrics, err, errlen) < 0)
 			return -1;
 	} else {
 		set_err(err, errlen, "%s: unknown schema \"%.40s\" (this gb-compare reads guestbench/1 and "
@@ -254,10 +362,9 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 int cmp_load_file(cmp_env *e, const char *path, char *err, size_t errlen)
 {
 	size_t len = 0;
-	char *buf = gb_read_all(NULL, path, &len);
+	char *buf = cmp_read_input(path, &len, err, errlen);
 	if (!buf) {
 		memset(e, 0, sizeof *e);
-		set_err(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
 		return -1;
 	}
 	int rc = cmp_parse(e, path, buf, len, err, errlen);
@@ -269,11 +376,17 @@ int cmp_env_can_merge(const cmp_env *into, const cmp_env *add)
 {
 	if (strcmp(into->doc_label, add->doc_label) != 0)
 		return 0;
+	size_t n = into->nruns + add->nruns;
+	const char **benches = gb_xmalloc((n + 1) * sizeof *benches);
+	for (size_t i = 0; i < into->nruns; i++)
+		benches[i] = into->runs[i].bench;
 	for (size_t i = 0; i < add->nruns; i++)
-		for (size_t j = 0; j < into->nruns; j++)
-			if (strcmp(add->runs[i].bench, into->runs[j].bench) == 0)
-				return 0;
-	return 1;
+		benches[into->nruns + i] = add->runs[i].bench;
+	/* neither holds a benchmark twice (load.c refused that), so a
+	 * duplicate is one benchmark in both */
+	int clash = first_duplicate(benches, n) != NULL;
+	free(benches);
+	return !clash;
 }
 
 void cmp_env_merge(cmp_env *into, cmp_env *add)
@@ -286,7 +399,8 @@ void cmp_env_merge(cmp_env *into, cmp_env *add)
 	for (size_t i = 0; i < add->ndocs; i++)
 		into->docs[into->ndocs++] = add->docs[i];
 	for (size_t i = 0; i < add->skipped.n; i++)
-		gb_strlist_add(&into->skipped, add->skipped.v[i]);
+		notes_add(&into->skipped, add->skipped.v[i].name, add->skipped.v[i].why);
+	notes_sort(&into->skipped);
 	free(add->runs);
 	free(add->docs);
 	add->runs = NULL;
@@ -303,7 +417,7 @@ void cmp_env_free(cmp_env *e)
 	for (size_t i = 0; i < e->ndocs; i++)
 		json_decref(e->docs[i]);
 	free(e->docs);
-	gb_strlist_free(&e->skipped);
+	free(e->skipped.v);
 	free(e->label);
 	free(e->path);
 	memset(e, 0, sizeof *e);

@@ -15,6 +15,7 @@
 #include "util.h"
 
 #define NCOL 10
+#define CELL 600	/* a name is at most CMP_MAX_NAME bytes, escaped at most twice that */
 
 static void fmt_p(char *buf, size_t size, double p)
 {
@@ -34,56 +35,71 @@ static void fmt_ci(char *buf, size_t size, const cmp_pair *p)
 		snprintf(buf, size, "[%.3f, %.3f]", p->ci_lo, p->ci_hi);
 }
 
-/* The cells of one pair, in column order. */
-static void cells(const cmp_pair *p, char c[NCOL][96])
+/* The cells of one pair, in column order; names made safe (text.c). */
+static void cells(const cmp_pair *p, char c[NCOL][CELL], int md)
 {
-	snprintf(c[0], 96, "%s", p->brun->bench);
-	snprintf(c[1], 96, "%s", p->b->name);
-	snprintf(c[2], 96, "%s%s", p->b->unit, p->b->lower ? " (lower)" : " (higher)");
-	gb_fmt_num(c[3], 96, p->b->mean);
-	gb_fmt_num(c[4], 96, p->o->mean);
-	snprintf(c[5], 96, isfinite(p->ratio) ? "%.3f" : "-", p->ratio);
-	snprintf(c[6], 96, isfinite(p->delta_pct) ? "%+.1f%%" : "-", p->delta_pct);
-	fmt_ci(c[7], 96, p);
-	fmt_p(c[8], 96, p->welch.p);
-	snprintf(c[9], 96, "%s%s", cmp_verdict_name(p->verdict), p->mismatch ? " (config differs!)" : "");
+	cmp_clip(c[0], CELL, p->brun->bench, md);
+	cmp_clip(c[1], CELL, p->b->name, md);
+	cmp_clip(c[2], CELL - 16, p->b->unit, md);
+	strcat(c[2], p->b->lower ? " (lower)" : " (higher)");
+	gb_fmt_num(c[3], CELL, p->b->mean);
+	gb_fmt_num(c[4], CELL, p->o->mean);
+	snprintf(c[5], CELL, isfinite(p->ratio) ? "%.3f" : "-", p->ratio);
+	snprintf(c[6], CELL, isfinite(p->delta_pct) ? "%+.1f%%" : "-", p->delta_pct);
+	fmt_ci(c[7], CELL, p);
+	fmt_p(c[8], CELL, p->welch.p);
+	snprintf(c[9], CELL, "%s%s", cmp_verdict_name(p->verdict), p->mismatch ? " (config differs!)" : "");
 }
 
-static void notes(const cmp_result *r, const cmp_side *s, FILE *f, const char *bullet)
+/* Lines that hold names and reasons from the documents: made safe, and
+ * no longer than a screenful. */
+#define LINE_MAX_TEXT 2048
+
+static void list(FILE *f, const char *title, const char *label, const gb_strlist *l, int md)
 {
-	if (s->missing.n) {
-		fprintf(f, "\nmissing in %s (%zu):\n", s->env->label, s->missing.n);
-		for (size_t i = 0; i < s->missing.n; i++)
-			fprintf(f, "%s%s\n", bullet, s->missing.v[i]);
+	if (!l->n)
+		return;
+	fprintf(f, "\n%s", title);
+	if (label) {
+		fputc(' ', f);
+		cmp_put(f, label, CMP_MAX_NAME, md);
 	}
-	if (s->extra.n) {
-		fprintf(f, "\nonly in %s (%zu):\n", s->env->label, s->extra.n);
-		for (size_t i = 0; i < s->extra.n; i++)
-			fprintf(f, "%s%s\n", bullet, s->extra.v[i]);
+	fprintf(f, label ? " (%zu):\n" : ":\n", l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(md ? "- " : "  ", f);
+		cmp_put(f, l->v[i], LINE_MAX_TEXT, md);
+		fputc('\n', f);
 	}
-	if (s->fpwarn.n) {
-		fprintf(f, "\nfingerprint differences:\n");
-		for (size_t i = 0; i < s->fpwarn.n; i++)
-			fprintf(f, "%s%s\n", bullet, s->fpwarn.v[i]);
-	}
+}
+
+static void notes(const cmp_result *r, const cmp_side *s, FILE *f, int md)
+{
+	list(f, "missing in", s->env->label, &s->missing, md);
+	list(f, "only in", s->env->label, &s->extra, md);
+	list(f, "fingerprint differences", NULL, &s->fpwarn, md);
 }
 
 static void text_side(const cmp_result *r, const cmp_side *s, FILE *f, int md)
 {
-	const char *head[NCOL] = { "bench", "metric", "unit", r->base->label, s->env->label, "ratio",
-				   "delta", "95% CI of ratio", "p (Welch)", "verdict" };
+	char head[NCOL][CELL];
+	const char *h[NCOL] = { "bench", "metric", "unit", r->base->label, s->env->label, "ratio",
+				"delta", "95% CI of ratio", "p (Welch)", "verdict" };
 	size_t w[NCOL];
-	char (*c)[NCOL][96] = gb_xcalloc(s->np ? s->np : 1, sizeof *c);
-	for (int k = 0; k < NCOL; k++)
+	/* one row at a time, twice (widths, then printing): no table of
+	 * cells that grows with the number of metrics */
+	char (*c)[CELL] = gb_xmalloc(NCOL * sizeof *c);
+	for (int k = 0; k < NCOL; k++) {
+		cmp_clip(head[k], CELL, h[k], md);
 		w[k] = strlen(head[k]);
+	}
 	for (size_t i = 0; i < s->np; i++) {
-		cells(&s->p[i], c[i]);
+		cells(&s->p[i], c, md);
 		for (int k = 0; k < NCOL; k++)
-			if (strlen(c[i][k]) > w[k])
-				w[k] = strlen(c[i][k]);
+			if (strlen(c[k]) > w[k])
+				w[k] = strlen(c[k]);
 	}
 	if (md) {
-		fprintf(f, "### %s vs %s (base)\n\n|", s->env->label, r->base->label);
+		fprintf(f, "### %s vs %s (base)\n\n|", head[4], head[3]);
 		for (int k = 0; k < NCOL; k++)
 			fprintf(f, " %s |", head[k]);
 		fprintf(f, "\n|");
@@ -91,33 +107,34 @@ static void text_side(const cmp_result *r, const cmp_side *s, FILE *f, int md)
 			fprintf(f, "%s|", k >= 3 && k <= 8 ? "---:" : "---");
 		fprintf(f, "\n");
 		for (size_t i = 0; i < s->np; i++) {
+			cells(&s->p[i], c, md);
 			fprintf(f, "|");
 			for (int k = 0; k < NCOL; k++)
-				fprintf(f, " %s |", c[i][k]);
+				fprintf(f, " %s |", c[k]);
 			fprintf(f, "\n");
 		}
 	} else {
-		fprintf(f, "%s vs %s (base)\n\n", s->env->label, r->base->label);
+		fprintf(f, "%s vs %s (base)\n\n", head[4], head[3]);
 		for (int k = 0; k < NCOL - 1; k++)
 			fprintf(f, k >= 3 ? "%*s  " : "%-*s  ", (int)w[k], head[k]);
 		fprintf(f, "%s\n", head[NCOL - 1]);
 		for (size_t i = 0; i < s->np; i++) {
+			cells(&s->p[i], c, md);
 			for (int k = 0; k < NCOL - 1; k++)
-				fprintf(f, k >= 3 ? "%*s  " : "%-*s  ", (int)w[k], c[i][k]);
-			fprintf(f, "%s\n", c[i][NCOL - 1]);
+				fprintf(f, k >= 3 ? "%*s  " : "%-*s  ", (int)w[k], c[k]);
+			fprintf(f, "%s\n", c[NCOL - 1]);
 		}
 	}
 	free(c);
-	int faster = 0, slower = 0, same = 0;
+	size_t faster = 0, slower = 0, same = 0;
 	for (size_t i = 0; i < s->np; i++) {
 		faster += s->p[i].verdict == CMP_FASTER;
 		slower += s->p[i].verdict == CMP_SLOWER;
 		same += s->p[i].verdict == CMP_SAME;
 	}
-	fprintf(f, "\n%zu metrics paired: %d faster, %d slower, %d no significant difference, %zu untested; "
-		"%zu missing\n", s->np, faster, slower, same, s->np - (size_t)(faster + slower + same),
-		s->missing.n);
-	notes(r, s, f, md ? "- " : "  ");
+	fprintf(f, "\n%zu metrics paired: %zu faster, %zu slower, %zu no significant difference, %zu untested; "
+		"%zu missing\n", s->np, faster, slower, same, s->np - (faster + slower + same), s->missing.n);
+	notes(r, s, f, md);
 }
 
 static void text(const cmp_result *r, FILE *f, int md)
@@ -127,14 +144,11 @@ static void text(const cmp_result *r, FILE *f, int md)
 			fprintf(f, "\n");
 		text_side(r, &r->side[i], f, md);
 	}
-	if (r->warnings.n) {
-		fprintf(f, "\nwarnings:\n");
-		for (size_t i = 0; i < r->warnings.n; i++)
-			fprintf(f, "%s%s\n", md ? "- " : "  ", r->warnings.v[i]);
-	}
-	fprintf(f, "\n%sratio = mean(%s) / mean(base); 95%% CI: Fieller; p: Welch's t-test; verdict at "
-		"alpha = %g, direction from each metric's \"better\" (docs/compare.md)%s\n", md ? "_" : "",
-		r->nside == 1 ? r->side[0].env->label : "other", r->alpha, md ? "_" : "");
+	list(f, "warnings", NULL, &r->warnings, md);
+	fprintf(f, "\n%sratio = mean(", md ? "_" : "");
+	cmp_put(f, r->nside == 1 ? r->side[0].env->label : "other", CMP_MAX_NAME, md);
+	fprintf(f, ") / mean(base); 95%% CI: Fieller; p: Welch's t-test; verdict at alpha = %g, direction from "
+		"each metric's \"better\" (docs/compare.md)%s\n", r->alpha, md ? "_" : "");
 }
 
 /* One CSV field (common/util.c quotes it) and its separator. */

@@ -25,18 +25,25 @@ static void xml(FILE *f, const char *s)
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
 		default:
-			/* control characters are not allowed in XML 1.0 */
-			fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
+			/* control characters and U+FFFE/U+FFFF (EF BF BE/BF) are
+			 * not characters of XML 1.0: a blank instead */
+			if ((unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbf &&
+			    ((unsigned char)s[2] == 0xbe || (unsigned char)s[2] == 0xbf)) {
+				fputc(' ', f);
+				s += 2;
+			} else {
+				fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
+			}
 		}
 }
 
-/* The pair of metric (bench, name) in side s, or NULL. */
-static const cmp_pair *find(const cmp_side *s, const cmp_run *br, const cmp_metric *b)
+/* The pair of the base series of rank 'key' in side s, or NULL: pairs are
+ * in key order, so one cursor per side walks them once (no search). */
+static const cmp_pair *at(const cmp_side *s, size_t *cur, size_t key)
 {
-	for (size_t i = 0; i < s->np; i++)
-		if (s->p[i].brun == br && s->p[i].b == b)
-			return &s->p[i];
-	return NULL;
+	while (*cur < s->np && s->p[*cur].key < key)
+		(*cur)++;
+	return *cur < s->np && s->p[*cur].key == key ? &s->p[*cur] : NULL;
 }
 
 /* Relative half-width of the base's 95% interval of the mean. */
@@ -63,23 +70,24 @@ int cmp_svg(const cmp_result *r, FILE *f)
 	size_t nbars = r->nside + 1, ngroups = 0, longest = 0;
 	double ymax = 1.2;
 
-	/* groups: base metrics paired in at least one other environment */
-	for (size_t i = 0; i < base->nruns; i++)
-		for (size_t k = 0; k < base->runs[i].nm; k++)
-			for (size_t s = 0; s < r->nside; s++) {
-				const cmp_pair *p = find(&r->side[s], &base->runs[i], &base->runs[i].m[k]);
-				if (!p)
-					continue;
-				double top = isfinite(p->ci_hi) ? p->ci_hi : p->ratio;
-				if (isfinite(top) && top > ymax)
-					ymax = top;
-				if (s == 0) {
-					ngroups++;
-					size_t len = label_len(&base->runs[i], &base->runs[i].m[k]);
-					if (len > longest)
-						longest = len;
-				}
+	/* groups: base metrics paired in the first other environment */
+	size_t *cur = gb_xcalloc(r->nside + 1, sizeof *cur);
+	for (size_t i = 0; i < r->bindex.nseries; i++)
+		for (size_t s = 0; s < r->nside; s++) {
+			const cmp_pair *p = at(&r->side[s], &cur[s], i);
+			if (!p)
+				continue;
+			double top = isfinite(p->ci_hi) ? p->ci_hi : p->ratio;
+			if (isfinite(top) && top > ymax)
+				ymax = top;
+			if (s == 0) {
+				ngroups++;
+				size_t len = label_len(p->brun, p->b);
+				if (len > longest)
+					longest = len;
 			}
+		}
+	memset(cur, 0, (r->nside + 1) * sizeof *cur);
 	/* a VM exit can cost 50x: beyond 4x bars are clipped and labelled */
 	const double clip = 4;
 	if (ymax > clip)
@@ -142,17 +150,16 @@ int cmp_svg(const cmp_result *r, FILE *f)
 	fprintf(f, "</text>\n");
 
 	size_t g = 0;
-	for (size_t i = 0; i < base->nruns; i++)
-		for (size_t k = 0; k < base->runs[i].nm; k++) {
-			const cmp_run *br = &base->runs[i];
-			const cmp_metric *m = &br->m[k];
-			const cmp_pair *first = r->nside ? find(&r->side[0], br, m) : NULL;
+	for (size_t i = 0; i < r->bindex.nseries; i++) {
+			const cmp_pair *first = r->nside ? at(&r->side[0], &cur[0], i) : NULL;
 			if (!first)
 				continue;
+			const cmp_run *br = first->brun;
+			const cmp_metric *m = first->b;
 			double x0 = left + (double)g * gw + gap / 2;
 			for (size_t b = 0; b < nbars; b++) {
 				double v, lo, hi;
-				const cmp_pair *p = b ? find(&r->side[b - 1], br, m) : NULL;
+				const cmp_pair *p = b ? at(&r->side[b - 1], &cur[b - 1], i) : NULL;
 				if (b == 0) {
 					double h = base_half(m, r->alpha);
 					v = 1, lo = 1 - h, hi = 1 + h;
@@ -190,6 +197,7 @@ int cmp_svg(const cmp_result *r, FILE *f)
 			fprintf(f, ", %s better)</text>\n", m->lower ? "lower" : "higher");
 			g++;
 		}
+	free(cur);
 	if (!ngroups)
 		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">no metric in common</text>\n", left + 10, top + plot_h / 2);
 	fprintf(f, "</svg>\n");

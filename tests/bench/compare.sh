@@ -77,6 +77,26 @@ printf '{"schema":"guestbench/1","bench":"zzz","label":"z","results":[{"name":"m
 grep -q "no metric in common" "$tmp/e"; ok $? "and says so"
 "$B" --help | grep -q -- "--svg"; ok $? "--help lists --svg"
 
+# --- inputs that must not exhaust the machine: refused, exit 2, file named
+timeout 120 "$B" /dev/zero "$F/base.json" >/dev/null 2>"$tmp/e"
+is "$?" "2" "/dev/zero as a result file exits 2 (no OOM)"
+grep -q "/dev/zero: more than 256 MiB" "$tmp/e"; ok $? "and says why ($(head -1 "$tmp/e"))"
+mkfifo "$tmp/fifo"
+yes '[0,' >"$tmp/fifo" 2>/dev/null & yes_pid=$!
+timeout 120 "$B" "$F/base.json" "$tmp/fifo" >/dev/null 2>"$tmp/e"
+is "$?" "2" "an endless FIFO exits 2"
+kill "$yes_pid" 2>/dev/null; wait "$yes_pid" 2>/dev/null
+grep -q "fifo: more than 256 MiB" "$tmp/e"; ok $? "the FIFO is read up to the cap only"
+truncate -s 300M "$tmp/huge.json"
+"$B" "$F/base.json" "$tmp/huge.json" >/dev/null 2>"$tmp/e"
+is "$?" "2" "a 300 MiB file exits 2"
+grep -q "huge.json: 314572800 bytes, more than gb-compare reads (256 MiB)" "$tmp/e"; ok $? "refused by its size"
+"$B" "$F/base.json" "$tmp" >/dev/null 2>"$tmp/e"; is "$?" "2" "a directory exits 2"
+grep -q "is a directory" "$tmp/e"; ok $? "and says so"
+printf '{"schema":"guestbench/1","config":%s%s}' "$(printf '[%.0s' $(seq 100))" "$(printf ']%.0s' $(seq 100))" >"$tmp/deep.json"
+"$B" "$F/base.json" "$tmp/deep.json" >/dev/null 2>"$tmp/e"; is "$?" "2" "100 levels of nesting exit 2"
+grep -q "deep.json:1: nested more than 64 deep" "$tmp/e"; ok $? "and say so"
+
 # --- two real runs of the same binary pair up completely
 S=$GB_BIN/gb-syscall
 if [ -x "$S" ]; then

@@ -189,6 +189,44 @@ static void test_suite(void)
 	cmp_env_free(&a);
 }
 
+
+/* A name that is a prefix of another list entry up to a ':' must not be
+ * taken for it: "a: b" against the other side's unavailable "a" with the
+ * reason "b:" once printed the bytes after that entry's end (issue 15). */
+static void test_reason_overread(void)
+{
+	static const char *const base[] = {
+		"{\"schema\":\"guestbench/1\",\"bench\":\"b\",\"label\":\"n\",\"results\":[{\"name\":\"a: b\","
+		"\"better\":\"lower\",\"samples\":[1,2]}]}",
+		"{\"schema\":\"guestbench-suite/1\",\"label\":\"n\",\"runs\":[{\"schema\":\"guestbench/1\","
+		"\"bench\":\"x: y\",\"results\":[{\"name\":\"m\",\"better\":\"lower\",\"samples\":[1,2]}]}]}",
+	};
+	static const char *const other[] = {
+		"{\"schema\":\"guestbench/1\",\"bench\":\"b\",\"label\":\"o\",\"results\":[{\"name\":\"z\","
+		"\"better\":\"lower\",\"samples\":[1,2]}],\"unavailable\":[{\"name\":\"a\",\"reason\":\"b:\"}]}",
+		"{\"schema\":\"guestbench-suite/1\",\"label\":\"o\",\"runs\":[],\"skipped\":[{\"bench\":\"x\","
+		"\"reason\":\"y:\"}]}",
+	};
+	static const char *const want[] = { "b/a: b (o: not in the results)", "x: y/m (o: benchmark not run)" };
+	for (int i = 0; i < 2; i++) {
+		cmp_env a, b;
+		char err[512];
+		int rc = cmp_parse(&a, "a.json", base[i], strlen(base[i]), err, sizeof err);
+		rc |= cmp_parse(&b, "b.json", other[i], strlen(other[i]), err, sizeof err);
+		if (ok(rc == 0, "colon documents %d load (%s)", i, rc ? err : "ok")) {
+			cmp_result r;
+			cmp_match(&r, &a, &b, 1, 0.05);
+			const gb_strlist *l = &r.side[0].missing;
+			ok(l->n == 1 && strcmp(l->v[0], want[i]) == 0, "%s: a name ending where another's reason "
+			   "has a colon is not matched to it (got \"%s\")", i ? "skipped" : "unavailable",
+			   l->n ? l->v[0] : "(nothing)");
+			cmp_result_free(&r);
+		}
+		cmp_env_free(&a);
+		cmp_env_free(&b);
+	}
+}
+
 int main(void)
 {
 	const char *root = getenv("GB_ROOT");
@@ -199,5 +237,6 @@ int main(void)
 	test_errors();
 	test_pairs();
 	test_suite();
+	test_reason_overread();
 	return tap_done();
 }
