@@ -2,7 +2,7 @@
  * metric pairs (base vs other), their statistics and verdicts.
  *
  * One job per file: load.c reads documents, match.c pairs metrics,
- * stats.c holds the numerics, verdict.c turns a pair into a verdict,
+ * common/stats.c holds the numerics, verdict.c turns a pair into a verdict,
  * fingerprint.c finds environment differences that move results,
  * render.c and svg.c print, compare.c is the command line. */
 #ifndef GB_COMPARE_H
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "stats.h"
 #include "util.h"
 
 /* --------------------------------------------------------- limits.c -- */
@@ -97,38 +98,6 @@ int cmp_env_can_merge(const cmp_env *into, const cmp_env *add);
 void cmp_env_merge(cmp_env *into, cmp_env *add);
 void cmp_env_free(cmp_env *e);
 
-/* ---------------------------------------------------------- stats.c -- */
-
-double cmp_mean(const double *x, size_t n);
-double cmp_var(const double *x, size_t n, double mean);	/* n - 1; 0 when n < 2 */
-double cmp_median(const double *x, size_t n);
-
-/* Regularized incomplete beta I_x(a, b). */
-double cmp_betai(double a, double b, double x);
-/* Two-sided p-value of Student's t with df degrees of freedom (df > 0, real). */
-double cmp_t_p2(double t, double df);
-/* The t value with P(|T| > t) = p (two-sided), df real. */
-double cmp_t_quantile2(double p, double df);
-
-typedef struct cmp_welch {
-	double t, df, p;	/* p = NaN when it cannot be computed */
-} cmp_welch;
-cmp_welch cmp_welch_test(const double *x, size_t nx, const double *y, size_t ny);
-
-typedef struct cmp_mwu {
-	double u, z, p;		/* U of y vs x: count of (x < y) + ties/2 */
-} cmp_mwu;
-cmp_mwu cmp_mann_whitney(const double *x, size_t nx, const double *y, size_t ny);
-
-/*
- * Fieller's 1-alpha confidence interval of mean(y)/mean(x) for
- * independent samples, with Welch–Satterthwaite degrees of freedom.
- * Returns 0 with [lo, hi], or -1 when the interval is unbounded (the base
- * mean is not distinguishable from 0) or cannot be computed (n < 2).
- */
-int cmp_fieller(const double *x, size_t nx, const double *y, size_t ny, double alpha,
-		double *lo, double *hi);
-
 /* --------------------------------------------------------- index.c -- */
 
 typedef struct cmp_series {		/* one (bench, metric) of an environment */
@@ -175,8 +144,8 @@ typedef struct cmp_pair {
 	double ratio_median;		/* median(other) / median(base) */
 	double delta_pct;		/* (ratio - 1) x 100 */
 	double ci_lo, ci_hi;		/* Fieller 95%, NaN when unbounded/unknown */
-	cmp_welch welch;
-	cmp_mwu mwu;
+	gb_welch welch;
+	gb_mwu mwu;
 	cmp_verdict verdict;
 	const char *mismatch;		/* config differences (cmp_result.mismatches), NULL when none */
 } cmp_pair;

@@ -157,8 +157,8 @@ static int load_metric(cmp_metric *m, json_t *res, const char *path, const char 
 		}
 	}
 	if (m->n) {
-		m->mean = cmp_mean(m->samples, m->n);
-		m->median = cmp_median(m->samples, m->n);
+		m->mean = gb_mean(m->samples, m->n);
+		m->median = gb_median(m->samples, m->n);
 	} else {
 		/* a harness may strip samples: keep the summary, no test */
 		m->mean = num_or_nan(res, "mean");

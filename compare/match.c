@@ -121,9 +121,9 @@ static void pair_up(cmp_side *s, size_t key, const cmp_series *bs, const cmp_ser
 	p.ratio = o->mean / b->mean;
 	p.ratio_median = o->median / b->median;
 	p.delta_pct = (p.ratio - 1) * 100;
-	p.welch = cmp_welch_test(b->samples, b->n, o->samples, o->n);
-	p.mwu = cmp_mann_whitney(b->samples, b->n, o->samples, o->n);
-	if (cmp_fieller(b->samples, b->n, o->samples, o->n, alpha, &p.ci_lo, &p.ci_hi) < 0)
+	p.welch = gb_welch_test(b->samples, b->n, o->samples, o->n);
+	p.mwu = gb_mann_whitney(b->samples, b->n, o->samples, o->n);
+	if (gb_fieller(b->samples, b->n, o->samples, o->n, alpha, &p.ci_lo, &p.ci_hi) < 0)
 		p.ci_lo = p.ci_hi = NAN;
 	p.mismatch = mismatch;
 	cmp_decide(&p, alpha);

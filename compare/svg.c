@@ -51,8 +51,10 @@ static double base_half(const cmp_metric *m, double alpha)
 {
 	if (m->n < 2 || m->mean == 0)
 		return NAN;
-	double sd = sqrt(cmp_var(m->samples, m->n, m->mean));
-	return cmp_t_quantile2(alpha, (double)(m->n - 1)) * sd / sqrt((double)m->n) / fabs(m->mean);
+	double mean, var;
+	gb_mean_var(m->samples, m->n, &mean, &var);
+	double sd = sqrt(var);
+	return gb_t_quantile2(alpha, (double)(m->n - 1)) * sd / sqrt((double)m->n) / fabs(m->mean);
 }
 
 /* Average advance of a character at font-size 11 in a sans-serif face. */
