@@ -167,14 +167,43 @@ static int load_metric(cmp_metric *m, json_t *res, const char *path, const char 
 	return 0;
 }
 
-static void run_free(cmp_run *r)
+void cmp_run_free(cmp_run *r)
 {
 	for (size_t i = 0; i < r->nm; i++)
 		free(r->m[i].samples);
 	free(r->m);
 	free(r->unavailable.v);
+	free(r->disturb_why);
 	free((char *)r->path);
 	memset(r, 0, sizeof *r);
+}
+
+/* At most this much of a run's disturbance reasons is kept. */
+#define DISTURB_TEXT 512
+
+/* The document's "disturbance" (docs/json.md): "disturbed": true marks the
+ * run, "reasons" says why.  Absent or null in documents older than it:
+ * not disturbed.  Members of the wrong type are ignored, like any member
+ * this version does not need. */
+static void load_disturbance(cmp_run *run, json_t *doc)
+{
+	json_t *d = json_object_get(doc, "disturbance");
+	if (!json_is_object(d) || !json_is_true(json_object_get(d, "disturbed")))
+		return;
+	run->disturbed = 1;
+	json_t *reasons = json_object_get(d, "reasons"), *v;
+	size_t k, len = 0;
+	char text[DISTURB_TEXT] = "";
+	if (json_is_array(reasons))
+		json_array_foreach(reasons, k, v) {
+			if (!json_is_string(v) || len + 4 >= sizeof text)
+				continue;
+			len += cmp_clip(text + len, sizeof text - len, len ? "; " : "", 0);
+			len += strlen(text + len);
+			cmp_clip(text + len, sizeof text - len, json_string_value(v), 0);
+			len += strlen(text + len);
+		}
+	run->disturb_why = gb_xstrdup(len ? text : "no reason given");
 }
 
 static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where, size_t *nmetrics, char *err,
@@ -184,7 +213,7 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 	memset(&run, 0, sizeof run);
 	if (!json_is_object(doc)) {
 		set_err(err, errlen, "%s: not a guestbench result (an object is expected at %s)", path, where);
-		run_free(&run);
+		cmp_run_free(&run);
 		return -1;
 	}
 	const char *schema;
@@ -202,6 +231,7 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 	}
 	json_t *v = json_object_get(doc, "valid");
 	run.valid = !json_is_false(v);
+	run.round = -1;
 	run.config = json_object_get(doc, "config");
 	if (run.config && !json_is_object(run.config))
 		run.config = NULL;
@@ -230,7 +260,7 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 		char at[96];
 		snprintf(at, sizeof at, "%s.results[%zu]", where, k);
 		if (load_metric(&run.m[run.nm], v, path, at, err, errlen) < 0) {
-			run_free(&run);
+			cmp_run_free(&run);
 			return -1;
 		}
 		run.nm++;
@@ -243,7 +273,7 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 	if (dup) {
 		set_err(err, errlen, "%s: metric \"%.64s\" appears twice in %.64s (at %s.results)", path, dup,
 			run.bench, where);
-		run_free(&run);
+		cmp_run_free(&run);
 		return -1;
 	}
 	json_t *un = json_object_get(doc, "unavailable");
@@ -257,64 +287,64 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 			if (cmp_too_long(why, CMP_MAX_REASON)) {
 				set_err(err, errlen, "%s: a reason longer than %d bytes (at %s.unavailable[%zu])", path,
 					CMP_MAX_REASON, where, k);
-				run_free(&run);
+				cmp_run_free(&run);
 				return -1;
 			}
 			notes_add(&run.unavailable, name, why);
 		}
 	notes_sort(&run.unavailable);
+	load_disturbance(&run, doc);
 	run.path = gb_xstrdup(path);
 	e->runs = gb_grow(e->runs, e->nruns, &e->caprun, sizeof *e->runs);
 	e->runs[e->nruns++] = run;
 	return 0;
 }
 
-int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *err, size_t errlen)
+static void env_init(cmp_env *e, const char *path)
 {
-	json_error_t je;
 	memset(e, 0, sizeof *e);
 	e->path = gb_xstrdup(path);
-	if (cmp_prescan(buf, len, path, err, errlen) < 0)
-		return -1;
-	json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-	if (!doc) {
-		set_err(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-		return -1;
-	}
+	e->round = -1;
+	e->nlaunch = 1;
+}
+
+int cmp_load_doc(cmp_env *e, json_t *doc, const char *path, const char *where, char *err, size_t errlen)
+{
+	env_init(e, path);
 	e->docs = gb_xmalloc(sizeof *e->docs);
 	e->docs[e->ndocs++] = doc;
 
 	const char *schema = NULL, *label = NULL;
 	if (!json_is_object(doc) || get_str(doc, "schema", &schema, 1) < 0) {
-		set_err(err, errlen, "%s: not a guestbench result: no \"schema\" member at the top", path);
+		set_err(err, errlen, "%s: not a guestbench result: no \"schema\" member (at %s)", path, where);
 		return -1;
 	}
 	if (get_str(doc, "label", &label, 0) < 0) {
-		set_err(err, errlen, "%s: \"label\" is not a string", path);
+		set_err(err, errlen, "%s: \"label\" is not a string (at %s)", path, where);
 		return -1;
 	}
 	if (cmp_too_long(label, CMP_MAX_NAME)) {
-		set_err(err, errlen, "%s: \"label\" longer than %d bytes", path, CMP_MAX_NAME);
+		set_err(err, errlen, "%s: \"label\" longer than %d bytes (at %s)", path, CMP_MAX_NAME, where);
 		return -1;
 	}
-	e->doc_label = label ? label : "unlabelled";
+	e->doc_label = gb_xstrdup(label ? label : "unlabelled");
 	size_t nmetrics = 0;
 	if (strcmp(schema, "guestbench-suite/1") == 0) {
 		json_t *runs = json_object_get(doc, "runs"), *v;
 		size_t k;
 		if (!json_is_array(runs)) {
-			set_err(err, errlen, "%s: a suite document without a \"runs\" array", path);
+			set_err(err, errlen, "%s: a suite document without a \"runs\" array (at %s)", path, where);
 			return -1;
 		}
 		if (json_array_size(runs) > CMP_MAX_RUNS) {
-			set_err(err, errlen, "%s: more than %d benchmark runs in one document (refused)", path,
-				CMP_MAX_RUNS);
+			set_err(err, errlen, "%s: more than %d benchmark runs in one document (at %s; refused)", path,
+				CMP_MAX_RUNS, where);
 			return -1;
 		}
 		e->env = json_object_get(doc, "env");
 		json_array_foreach(runs, k, v) {
-			char at[32];
-			snprintf(at, sizeof at, "runs[%zu]", k);
+			char at[96];
+			snprintf(at, sizeof at, "%s.runs[%zu]", where, k);
 			if (load_run(e, v, path, at, &nmetrics, err, errlen) < 0)
 				return -1;
 		}
@@ -324,7 +354,7 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 		const char *dup = first_duplicate(benches, e->nruns);
 		free(benches);
 		if (dup) {
-			set_err(err, errlen, "%s: benchmark \"%.64s\" appears twice (at runs)", path, dup);
+			set_err(err, errlen, "%s: benchmark \"%.64s\" appears twice (at %s.runs)", path, dup, where);
 			return -1;
 		}
 		json_t *sk = json_object_get(doc, "skipped");
@@ -334,19 +364,19 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 				if (!json_is_object(v) || get_str(v, "bench", &b, 1) < 0 || get_str(v, "reason", &why, 0) < 0)
 					continue;
 				if (cmp_too_long(why, CMP_MAX_REASON)) {
-					set_err(err, errlen, "%s: a reason longer than %d bytes (at skipped[%zu])", path,
-						CMP_MAX_REASON, k);
+					set_err(err, errlen, "%s: a reason longer than %d bytes (at %s.skipped[%zu])", path,
+						CMP_MAX_REASON, where, k);
 					return -1;
 				}
 				notes_add(&e->skipped, b, why ? why : "no reason given");
 			}
 		notes_sort(&e->skipped);
 	} else if (strcmp(schema, "guestbench/1") == 0) {
-		if (load_run(e, doc, path, "the top", &nmetrics, err, errlen) < 0)
+		if (load_run(e, doc, path, where, &nmetrics, err, errlen) < 0)
 			return -1;
 	} else {
-		set_err(err, errlen, "%s: unknown schema \"%.40s\" (this gb-compare reads guestbench/1 and "
-			"guestbench-suite/1)", path, schema);
+		set_err(err, errlen, "%s: unknown schema \"%.40s\" (at %s; this gb-compare reads guestbench/1, "
+			"guestbench-suite/1 and guestbench-campaign/1)", path, schema, where);
 		return -1;
 	}
 	if (!json_is_object(e->env))
@@ -359,12 +389,81 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 	return 0;
 }
 
+/* The text into a jansson tree, limits first (limits.c). */
+static json_t *parse_text(const char *path, const char *buf, size_t len, char *err, size_t errlen)
+{
+	json_error_t je;
+	if (cmp_prescan(buf, len, path, err, errlen) < 0)
+		return NULL;
+	json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (!doc)
+		set_err(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+	return doc;
+}
+
+int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *err, size_t errlen)
+{
+	json_t *doc = parse_text(path, buf, len, err, errlen);
+	if (!doc) {
+		env_init(e, path);
+		return -1;
+	}
+	return cmp_load_doc(e, doc, path, "the top", err, errlen);
+}
+
+static void input_add(cmp_input *in, const cmp_env *e)
+{
+	in->unit = gb_grow(in->unit, in->n, &in->cap, sizeof *in->unit);
+	in->unit[in->n++] = *e;
+}
+
+int cmp_input_parse(cmp_input *in, const char *path, const char *buf, size_t len, char *err, size_t errlen)
+{
+	json_t *doc = parse_text(path, buf, len, err, errlen);
+	if (!doc)
+		return -1;
+	json_t *schema = json_is_object(doc) ? json_object_get(doc, "schema") : NULL;
+	if (json_is_string(schema) && strcmp(json_string_value(schema), "guestbench-campaign/1") == 0) {
+		in->campaign = 1;
+		int rc = cmp_campaign_load(in, doc, path, err, errlen);
+		json_decref(doc);	/* the launches hold their own references */
+		return rc;
+	}
+	cmp_env e;
+	int rc = cmp_load_doc(&e, doc, path, "the top", err, errlen);
+	if (rc < 0) {
+		cmp_env_free(&e);
+		return -1;
+	}
+	input_add(in, &e);
+	return 0;
+}
+
+int cmp_input_load(cmp_input *in, const char *path, char *err, size_t errlen)
+{
+	size_t len = 0;
+	char *buf = cmp_read_input(path, &len, err, errlen);
+	if (!buf)
+		return -1;
+	int rc = cmp_input_parse(in, path, buf, len, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void cmp_input_free(cmp_input *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		cmp_env_free(&in->unit[i]);
+	free(in->unit);
+	memset(in, 0, sizeof *in);
+}
+
 int cmp_load_file(cmp_env *e, const char *path, char *err, size_t errlen)
 {
 	size_t len = 0;
 	char *buf = cmp_read_input(path, &len, err, errlen);
 	if (!buf) {
-		memset(e, 0, sizeof *e);
+		env_init(e, path);
 		return -1;
 	}
 	int rc = cmp_parse(e, path, buf, len, err, errlen);
@@ -393,8 +492,18 @@ void cmp_env_merge(cmp_env *into, cmp_env *add)
 {
 	for (size_t i = 0; i < add->nruns; i++) {
 		into->runs = gb_grow(into->runs, into->nruns, &into->caprun, sizeof *into->runs);
+		add->runs[i].launch += into->nlaunch;
 		into->runs[into->nruns++] = add->runs[i];
 	}
+	into->nlaunch += add->nlaunch;
+	into->campaign |= add->campaign;
+	if (!into->env)
+		into->env = add->env;
+	for (size_t i = 0; i < add->failed.n; i++)
+		gb_strlist_add(&into->failed, add->failed.v[i]);
+	for (size_t i = 0; i < add->disturbed.n; i++)
+		gb_strlist_add(&into->disturbed, add->disturbed.v[i]);
+	into->dropped += add->dropped;
 	into->docs = gb_xrealloc(into->docs, (into->ndocs + add->ndocs) * sizeof *into->docs);
 	for (size_t i = 0; i < add->ndocs; i++)
 		into->docs[into->ndocs++] = add->docs[i];
@@ -412,13 +521,16 @@ void cmp_env_merge(cmp_env *into, cmp_env *add)
 void cmp_env_free(cmp_env *e)
 {
 	for (size_t i = 0; i < e->nruns; i++)
-		run_free(&e->runs[i]);
+		cmp_run_free(&e->runs[i]);
 	free(e->runs);
 	for (size_t i = 0; i < e->ndocs; i++)
 		json_decref(e->docs[i]);
 	free(e->docs);
 	free(e->skipped.v);
+	gb_strlist_free(&e->failed);
+	gb_strlist_free(&e->disturbed);
 	free(e->label);
+	free(e->doc_label);
 	free(e->path);
 	memset(e, 0, sizeof *e);
 }

@@ -10,7 +10,6 @@
  * "skipped"). */
 #include "compare.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,28 +106,36 @@ static const char *unavailable_why(const cmp_bench_runs *b, const char *name)
 	return NULL;
 }
 
-static void pair_up(cmp_side *s, size_t key, const cmp_series *bs, const cmp_series *os, const char *mismatch,
-		    double alpha)
+static void pair_up(cmp_result *r, cmp_side *s, size_t key, const cmp_series *bs, const cmp_series *os,
+		    const char *mismatch)
 {
 	cmp_pair p;
 	memset(&p, 0, sizeof p);
-	const cmp_metric *b = bs->m[0], *o = os->m[0];
 	p.key = key;
 	p.brun = bs->run[0];
 	p.orun = os->run[0];
-	p.b = b;
-	p.o = o;
-	p.ratio = o->mean / b->mean;
-	p.ratio_median = o->median / b->median;
-	p.delta_pct = (p.ratio - 1) * 100;
-	p.welch = gb_welch_test(b->samples, b->n, o->samples, o->n);
-	p.mwu = gb_mann_whitney(b->samples, b->n, o->samples, o->n);
-	if (gb_fieller(b->samples, b->n, o->samples, o->n, alpha, &p.ci_lo, &p.ci_hi) < 0)
-		p.ci_lo = p.ci_hi = NAN;
+	p.b = bs->m[0];
+	p.o = os->m[0];
+	cmp_estimate(&p, bs, os, r->alpha);
 	p.mismatch = mismatch;
-	cmp_decide(&p, alpha);
+	cmp_decide(&p, r->alpha, r->margin);
 	s->p = gb_grow(s->p, s->np, &s->cap, sizeof *s->p);
 	s->p[s->np++] = p;
+}
+
+/* Launches of one benchmark in one environment that were not given the
+ * same work: a warning, once per benchmark. */
+static void launch_mismatch(cmp_result *r, const cmp_bench_runs *b, const cmp_env *e)
+{
+	for (size_t k = 1; k < b->n; k++) {
+		char *mm = cmp_config_diff(b->run[0]->config, b->run[k]->config);
+		if (!mm)
+			continue;
+		gb_strlist_addf(&r->warnings, "%s: configuration differs between launches of %s: %s", b->bench,
+				e->label, mm);
+		free(mm);
+		return;
+	}
 }
 
 /* The configuration difference of one benchmark between base and other,
@@ -146,7 +153,7 @@ static const char *bench_mismatch(cmp_result *r, const cmp_bench_runs *bb, const
 	return r->mismatches.v[r->mismatches.n - 1];
 }
 
-static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cmp_env *other, double alpha)
+static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cmp_env *other)
 {
 	const cmp_index *bx = &r->bindex;
 	cmp_index *ox = &s->index;
@@ -160,10 +167,7 @@ static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cm
 		if (!ob)
 			continue;
 		mism[i] = bench_mismatch(r, bb, ob, base, other);
-		for (size_t k = 0; k < bb->n; k++)
-			if (!bb->run[k]->valid)
-				gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)",
-						bb->bench, base->label);
+		launch_mismatch(r, ob, other);
 		for (size_t k = 0; k < ob->n; k++)
 			if (!ob->run[k]->valid)
 				gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)",
@@ -175,7 +179,7 @@ static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cm
 		const cmp_series *os = cmp_index_find(ox, bs->bench, bs->name);
 		const cmp_bench_runs *bb = cmp_index_bench(bx, bs->bench), *ob = cmp_index_bench(ox, bs->bench);
 		if (os) {
-			pair_up(s, i, bs, os, mism[bb - bx->bench], alpha);
+			pair_up(r, s, i, bs, os, mism[bb - bx->bench]);
 			continue;
 		}
 		const char *why;
@@ -208,22 +212,35 @@ static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cm
 	cmp_fingerprint_diff(base, other, &s->fpwarn);
 }
 
-void cmp_match(cmp_result *r, const cmp_env *base, const cmp_env *others, size_t nothers, double alpha)
+void cmp_match(cmp_result *r, const cmp_env *base, const cmp_env *others, size_t nothers, double alpha,
+	       double margin)
 {
 	memset(r, 0, sizeof *r);
 	r->base = base;
 	r->alpha = alpha;
+	r->margin = margin;
 	cmp_index_build(&r->bindex, base);
+	/* the base's own warnings, once: invalid runs, launches that differ */
+	for (size_t i = 0; i < r->bindex.nbench; i++) {
+		const cmp_bench_runs *bb = &r->bindex.bench[i];
+		launch_mismatch(r, bb, base);
+		for (size_t k = 0; k < bb->n; k++)
+			if (!bb->run[k]->valid)
+				gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)", bb->bench,
+						base->label);
+	}
 	r->side = gb_xcalloc(nothers ? nothers : 1, sizeof *r->side);
 	r->nside = nothers;
 	for (size_t i = 0; i < nothers; i++)
-		match_side(r, &r->side[i], base, &others[i], alpha);
+		match_side(r, &r->side[i], base, &others[i]);
 }
 
 void cmp_result_free(cmp_result *r)
 {
 	for (size_t i = 0; i < r->nside; i++) {
 		cmp_side *s = &r->side[i];
+		for (size_t k = 0; k < s->np; k++)
+			cmp_pair_free(&s->p[k]);
 		free(s->p);
 		gb_strlist_free(&s->missing);
 		gb_strlist_free(&s->extra);

@@ -37,7 +37,7 @@ static void test_many_metrics(void)
 	int rc = cmp_parse(&ea, "a.json", a, la, err, sizeof err) | cmp_parse(&eb, "b.json", b, lb, err, sizeof err);
 	if (ok(rc == 0, "20000-metric documents load (%s)", rc ? err : "ok")) {
 		cmp_result r;
-		cmp_match(&r, &ea, &eb, 1, 0.05);
+		cmp_match(&r, &ea, &eb, 1, 0.05, 0.03);
 		const cmp_side *s = &r.side[0];
 		is_int((long long)s->np, (long long)(n - 10), "19990 pairs");
 		is_int((long long)s->missing.n, 10, "10 missing");
