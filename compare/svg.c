@@ -3,8 +3,8 @@
  *
  * One panel per benchmark, wrapping into two columns (each panel goes to
  * the shorter one); in a panel one row per metric, the metric's name on
- * the left, its estimate and interval on a shared log axis, and its
- * verdict and delta written on the right, so the chart reads without
+ * the left, its estimate and interval on a log axis, and its verdict and
+ * ratio written on the right, so the chart reads without
  * the table and in grey when printed.  Every metric is oriented the same
  * way: the axis is the cost relative to the base (other/base for times,
  * base/other for rates), so right of 1 is always worse and "2x slower"
@@ -292,16 +292,13 @@ static void line(FILE *f, const axis *a, double px, double y, const cmp_pair *p,
 	}
 	if (isfinite(v) && v > 0)
 		mark(f, shape, px + ax_x(a, v), y, colour, look[p->verdict].filled);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s", px + a->x0 + a->w + 8, y + 4, colour,
-		cmp_verdict_short(p->verdict));
-	/* the delta is of the value itself: for a rate, name the unit, so
-	 * that "slower -30% MB/s" does not read as a contradiction */
-	if (isfinite(p->delta_pct))
-		fprintf(f, " %+.*f%%", fabs(p->delta_pct) < 10 ? 1 : 0, p->delta_pct);
-	if (isfinite(p->delta_pct) && !p->b->lower && p->b->unit[0]) {
-		fputc(' ', f);
-		xml(f, p->b->unit, 6);
-	}
+	/* the ratio of the values themselves, as in the table: "slower x0.70"
+	 * for a bandwidth reads right, where a delta of -30 % beside
+	 * "slower" would look like a contradiction */
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">%s", px + a->x0 + a->w + 8, y + 4,
+		colour, cmp_verdict_short(p->verdict));
+	if (isfinite(p->ratio))
+		fprintf(f, p->ratio < 9.995 ? " &#215;%.3f" : " &#215;%.1f", p->ratio);
 	fprintf(f, "</text></g>\n");
 }
 

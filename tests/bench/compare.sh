@@ -120,7 +120,7 @@ else
 fi
 grep -q "launches paired by round" "$tmp/k.svg"; ok $? "SVG says how the intervals were made"
 for b in syscall stream startup; do grep -q "font-weight=\"bold\">$b<" "$tmp/k.svg"; ok $? "SVG: a panel for $b"; done
-grep -q ">slower +5" "$tmp/k.svg"; ok $? "SVG: each row marked with its verdict"
+grep -q ">slower &#215;1.05" "$tmp/k.svg"; ok $? "SVG: each row marked with its verdict and ratio"
 printf '{"schema":"guestbench-campaign/1","envs":[{"name":"a"},{"name":"b"}],"launches":[{"env":"a","round":1,"status":"ok","document":{"schema":"guestbench/1","bench":"x","label":"a","results":[{"name":"m","better":"lower","samples":[1,2]}]}},{"env":"b","round":1,"status":"failed","exit":127,"reason":"no such program"}]}' >"$tmp/f.json"
 "$B" "$tmp/f.json" >/dev/null 2>"$tmp/e"; is "$?" "1" "a campaign whose other environment never ran exits 1"
 grep -q "no metric in common" "$tmp/e"; ok $? "and says so"
