@@ -14,24 +14,8 @@
 #include "compare.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void add_unit(cmp_input *in, cmp_env *e)
-{
-	in->unit = gb_grow(in->unit, in->n, &in->cap, sizeof *in->unit);
-	in->unit[in->n++] = *e;
-}
 
 /* An environment with no launch yet: its name, in the campaign's order. */
 static void empty_unit(cmp_input *in, const char *name, const char *path)
@@ -43,7 +27,7 @@ static void empty_unit(cmp_input *in, const char *name, const char *path)
 	e.doc_label = gb_xstrdup(name);	/* copies: the campaign's own tree is released after loading */
 	e.round = -1;
 	e.campaign = 1;
-	add_unit(in, &e);
+	cmp_input_add(in, &e);
 }
 
 /* A member that must be a string when present; NULL when absent. */
@@ -88,11 +72,11 @@ int cmp_campaign_load(cmp_input *in, json_t *doc, const char *path, char *err, s
 	json_t *envs = json_object_get(doc, "envs"), *launches = json_object_get(doc, "launches"), *v;
 	size_t k;
 	if (!json_is_array(envs) || !json_is_array(launches)) {
-		set_err(err, errlen, "%s: a campaign without \"envs\" and \"launches\" arrays", path);
+		cmp_set_err(err, errlen, "%s: a campaign without \"envs\" and \"launches\" arrays", path);
 		return -1;
 	}
 	if (json_array_size(envs) > CMP_MAX_RUNS || json_array_size(launches) > CMP_MAX_RUNS) {
-		set_err(err, errlen, "%s: more than %d environments or launches in one campaign (refused)", path,
+		cmp_set_err(err, errlen, "%s: more than %d environments or launches in one campaign (refused)", path,
 			CMP_MAX_RUNS);
 		return -1;
 	}
@@ -100,7 +84,7 @@ int cmp_campaign_load(cmp_input *in, json_t *doc, const char *path, char *err, s
 		const char *name = NULL;
 		if (!json_is_object(v) || opt_str(v, "name", &name) < 0 || !name || !name[0] ||
 		    cmp_too_long(name, CMP_MAX_NAME)) {
-			set_err(err, errlen, "%s: an environment without a name of 1 to %d bytes (at envs[%zu])", path,
+			cmp_set_err(err, errlen, "%s: an environment without a name of 1 to %d bytes (at envs[%zu])", path,
 				CMP_MAX_NAME, k);
 			return -1;
 		}
@@ -114,19 +98,19 @@ int cmp_campaign_load(cmp_input *in, json_t *doc, const char *path, char *err, s
 		snprintf(where, sizeof where, "launches[%zu]", k);
 		if (!json_is_object(v) || opt_str(v, "env", &env) < 0 || !env || !env[0] ||
 		    cmp_too_long(env, CMP_MAX_NAME)) {
-			set_err(err, errlen, "%s: a launch without an \"env\" name of 1 to %d bytes (at %s)", path,
+			cmp_set_err(err, errlen, "%s: a launch without an \"env\" name of 1 to %d bytes (at %s)", path,
 				CMP_MAX_NAME, where);
 			return -1;
 		}
 		if (opt_str(v, "bench", &bench) < 0 || opt_str(v, "status", &status) < 0 || !status ||
 		    opt_str(v, "reason", &reason) < 0 || cmp_too_long(bench, CMP_MAX_NAME) ||
 		    cmp_too_long(reason, CMP_MAX_REASON)) {
-			set_err(err, errlen, "%s: \"bench\", \"status\" or \"reason\" is not a string of the right "
+			cmp_set_err(err, errlen, "%s: \"bench\", \"status\" or \"reason\" is not a string of the right "
 				"length (at %s)", path, where);
 			return -1;
 		}
 		if (opt_count(v, "round", &round) < 0 || opt_count(v, "position", &position) < 0) {
-			set_err(err, errlen, "%s: \"round\" and \"position\" must be whole numbers (at %s)", path, where);
+			cmp_set_err(err, errlen, "%s: \"round\" and \"position\" must be whole numbers (at %s)", path, where);
 			return -1;
 		}
 		json_t *d = json_object_get(v, "document");
@@ -140,7 +124,7 @@ int cmp_campaign_load(cmp_input *in, json_t *doc, const char *path, char *err, s
 			e.campaign = 1;
 			failed_line(&e, bench, round, position, strcmp(status, "ok") ? status : "ok without a document",
 				    json_object_get(v, "exit"), reason);
-			add_unit(in, &e);
+			cmp_input_add(in, &e);
 			continue;
 		}
 		char at[96];
@@ -152,7 +136,7 @@ int cmp_campaign_load(cmp_input *in, json_t *doc, const char *path, char *err, s
 		for (size_t i = 0; i < e.nruns; i++)
 			nmetrics += e.runs[i].nm;
 		if (nmetrics > 10 * (size_t)CMP_MAX_METRICS) {
-			set_err(err, errlen, "%s: more than %d results in one campaign (at %s; refused)", path,
+			cmp_set_err(err, errlen, "%s: more than %d results in one campaign (at %s; refused)", path,
 				10 * CMP_MAX_METRICS, where);
 			cmp_env_free(&e);
 			return -1;
@@ -172,7 +156,7 @@ int cmp_campaign_load(cmp_input *in, json_t *doc, const char *path, char *err, s
 				e.runs[i].disturb_why = gb_xstrdup("the campaign marked the launch disturbed");
 			}
 		}
-		add_unit(in, &e);
+		cmp_input_add(in, &e);
 	}
 	return 0;
 }

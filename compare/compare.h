@@ -39,6 +39,8 @@ char *cmp_read_input(const char *path, size_t *len, char *err, size_t errlen);
  * CMP_MAX_VALUES values (one linear pass, before the parser allocates). */
 int cmp_prescan(const char *buf, size_t len, const char *path, char *err, size_t errlen);
 int cmp_too_long(const char *s, size_t max);
+/* err = the formatted message (every loader's error path, load.c). */
+void cmp_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ----------------------------------------------------------- load.c -- */
 
@@ -142,6 +144,8 @@ typedef struct cmp_input {		/* every launch read from the files given */
  * -1 with err as cmp_parse. */
 int cmp_input_parse(cmp_input *in, const char *path, const char *buf, size_t len, char *err, size_t errlen);
 int cmp_input_load(cmp_input *in, const char *path, char *err, size_t errlen);
+/* Append one launch (moved: the caller's copy is no longer its own). */
+void cmp_input_add(cmp_input *in, const cmp_env *e);
 void cmp_input_free(cmp_input *in);
 
 /* Campaign file (campaign.c; cmp_input_parse calls it). */

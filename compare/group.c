@@ -17,7 +17,6 @@
  * left out before anything is paired. */
 #include "compare.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,15 +144,6 @@ static void disturbed(cmp_env *e, int drop)
 	e->nruns = keep;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int cmp_group(cmp_input *in, const char *base, int drop, cmp_env **envsp, size_t *nenvp, char *err, size_t errlen)
 {
 	cmp_env *envs = gb_xcalloc(in->n + 1, sizeof *envs);
@@ -190,7 +180,7 @@ int cmp_group(cmp_input *in, const char *base, int drop, cmp_env **envsp, size_t
 				if (len + 4 < sizeof names)
 					snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", envs[i].label);
 			}
-			set_err(err, errlen, "--base %s: no environment of that name (there are: %s)", base, names);
+			cmp_set_err(err, errlen, "--base %s: no environment of that name (there are: %s)", base, names);
 			*envsp = envs;
 			*nenvp = nenv;
 			return -1;

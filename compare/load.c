@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void cmp_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -108,26 +107,26 @@ static int load_metric(cmp_metric *m, json_t *res, const char *path, const char 
 	const char *better;
 	memset(m, 0, sizeof *m);
 	if (!json_is_object(res)) {
-		set_err(err, errlen, "%s: a result is not an object (at %s)", path, where);
+		cmp_set_err(err, errlen, "%s: a result is not an object (at %s)", path, where);
 		return -1;
 	}
 	if (get_str(res, "name", &m->name, 1) < 0 || !m->name[0]) {
-		set_err(err, errlen, "%s: a result without a \"name\" string (at %s)", path, where);
+		cmp_set_err(err, errlen, "%s: a result without a \"name\" string (at %s)", path, where);
 		return -1;
 	}
 	if (get_str(res, "unit", &m->unit, 0) < 0) {
-		set_err(err, errlen, "%s: \"unit\" is not a string (at %s.unit)", path, where);
+		cmp_set_err(err, errlen, "%s: \"unit\" is not a string (at %s.unit)", path, where);
 		return -1;
 	}
 	if (!m->unit)
 		m->unit = "";
 	if (cmp_too_long(m->name, CMP_MAX_NAME) || cmp_too_long(m->unit, CMP_MAX_NAME)) {
-		set_err(err, errlen, "%s: a name or unit longer than %d bytes (at %s)", path, CMP_MAX_NAME, where);
+		cmp_set_err(err, errlen, "%s: a name or unit longer than %d bytes (at %s)", path, CMP_MAX_NAME, where);
 		return -1;
 	}
 	if (get_str(res, "better", &better, 1) < 0 ||
 	    (strcmp(better, "higher") != 0 && strcmp(better, "lower") != 0)) {
-		set_err(err, errlen, "%s: \"better\" must be \"higher\" or \"lower\" (at %s.better)", path, where);
+		cmp_set_err(err, errlen, "%s: \"better\" must be \"higher\" or \"lower\" (at %s.better)", path, where);
 		return -1;
 	}
 	m->lower = strcmp(better, "lower") == 0;
@@ -135,7 +134,7 @@ static int load_metric(cmp_metric *m, json_t *res, const char *path, const char 
 	json_t *s = json_object_get(res, "samples");
 	if (s && !json_is_null(s)) {
 		if (!json_is_array(s)) {
-			set_err(err, errlen, "%s: \"samples\" is not an array (at %s.samples)", path, where);
+			cmp_set_err(err, errlen, "%s: \"samples\" is not an array (at %s.samples)", path, where);
 			return -1;
 		}
 		size_t k;
@@ -146,7 +145,7 @@ static int load_metric(cmp_metric *m, json_t *res, const char *path, const char 
 			if (json_is_null(v))
 				continue;
 			if (!json_is_number(v)) {
-				set_err(err, errlen, "%s: a sample is not a number (at %s.samples[%zu])", path, where, k);
+				cmp_set_err(err, errlen, "%s: a sample is not a number (at %s.samples[%zu])", path, where, k);
 				free(m->samples);
 				m->samples = NULL;
 				return -1;
@@ -212,21 +211,21 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 	cmp_run run;
 	memset(&run, 0, sizeof run);
 	if (!json_is_object(doc)) {
-		set_err(err, errlen, "%s: not a guestbench result (an object is expected at %s)", path, where);
+		cmp_set_err(err, errlen, "%s: not a guestbench result (an object is expected at %s)", path, where);
 		cmp_run_free(&run);
 		return -1;
 	}
 	const char *schema;
 	if (get_str(doc, "schema", &schema, 1) < 0) {
-		set_err(err, errlen, "%s: not a guestbench result: no \"schema\" (at %s)", path, where);
+		cmp_set_err(err, errlen, "%s: not a guestbench result: no \"schema\" (at %s)", path, where);
 		return -1;
 	}
 	if (strcmp(schema, "guestbench/1") != 0) {
-		set_err(err, errlen, "%s: schema \"%.40s\" is not guestbench/1 (at %s)", path, schema, where);
+		cmp_set_err(err, errlen, "%s: schema \"%.40s\" is not guestbench/1 (at %s)", path, schema, where);
 		return -1;
 	}
 	if (get_str(doc, "bench", &run.bench, 1) < 0 || !run.bench[0]) {
-		set_err(err, errlen, "%s: no \"bench\" string (at %s)", path, where);
+		cmp_set_err(err, errlen, "%s: no \"bench\" string (at %s)", path, where);
 		return -1;
 	}
 	json_t *v = json_object_get(doc, "valid");
@@ -240,16 +239,16 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 		run.env = NULL;
 
 	if (cmp_too_long(run.bench, CMP_MAX_NAME)) {
-		set_err(err, errlen, "%s: \"bench\" longer than %d bytes (at %s.bench)", path, CMP_MAX_NAME, where);
+		cmp_set_err(err, errlen, "%s: \"bench\" longer than %d bytes (at %s.bench)", path, CMP_MAX_NAME, where);
 		return -1;
 	}
 	json_t *res = json_object_get(doc, "results");
 	if (!json_is_array(res)) {
-		set_err(err, errlen, "%s: \"results\" is not an array (at %s.results)", path, where);
+		cmp_set_err(err, errlen, "%s: \"results\" is not an array (at %s.results)", path, where);
 		return -1;
 	}
 	if (json_array_size(res) > CMP_MAX_METRICS - *nmetrics) {
-		set_err(err, errlen, "%s: more than %d results in one document (at %s.results; refused)", path,
+		cmp_set_err(err, errlen, "%s: more than %d results in one document (at %s.results; refused)", path,
 			CMP_MAX_METRICS, where);
 		return -1;
 	}
@@ -271,7 +270,7 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 	const char *dup = first_duplicate(names, run.nm);
 	free(names);
 	if (dup) {
-		set_err(err, errlen, "%s: metric \"%.64s\" appears twice in %.64s (at %s.results)", path, dup,
+		cmp_set_err(err, errlen, "%s: metric \"%.64s\" appears twice in %.64s (at %s.results)", path, dup,
 			run.bench, where);
 		cmp_run_free(&run);
 		return -1;
@@ -285,7 +284,7 @@ static int load_run(cmp_env *e, json_t *doc, const char *path, const char *where
 			if (get_str(v, "reason", &why, 0) < 0 || !why)
 				why = "no reason given";
 			if (cmp_too_long(why, CMP_MAX_REASON)) {
-				set_err(err, errlen, "%s: a reason longer than %d bytes (at %s.unavailable[%zu])", path,
+				cmp_set_err(err, errlen, "%s: a reason longer than %d bytes (at %s.unavailable[%zu])", path,
 					CMP_MAX_REASON, where, k);
 				cmp_run_free(&run);
 				return -1;
@@ -316,15 +315,15 @@ int cmp_load_doc(cmp_env *e, json_t *doc, const char *path, const char *where, c
 
 	const char *schema = NULL, *label = NULL;
 	if (!json_is_object(doc) || get_str(doc, "schema", &schema, 1) < 0) {
-		set_err(err, errlen, "%s: not a guestbench result: no \"schema\" member (at %s)", path, where);
+		cmp_set_err(err, errlen, "%s: not a guestbench result: no \"schema\" member (at %s)", path, where);
 		return -1;
 	}
 	if (get_str(doc, "label", &label, 0) < 0) {
-		set_err(err, errlen, "%s: \"label\" is not a string (at %s)", path, where);
+		cmp_set_err(err, errlen, "%s: \"label\" is not a string (at %s)", path, where);
 		return -1;
 	}
 	if (cmp_too_long(label, CMP_MAX_NAME)) {
-		set_err(err, errlen, "%s: \"label\" longer than %d bytes (at %s)", path, CMP_MAX_NAME, where);
+		cmp_set_err(err, errlen, "%s: \"label\" longer than %d bytes (at %s)", path, CMP_MAX_NAME, where);
 		return -1;
 	}
 	e->doc_label = gb_xstrdup(label ? label : "unlabelled");
@@ -333,11 +332,11 @@ int cmp_load_doc(cmp_env *e, json_t *doc, const char *path, const char *where, c
 		json_t *runs = json_object_get(doc, "runs"), *v;
 		size_t k;
 		if (!json_is_array(runs)) {
-			set_err(err, errlen, "%s: a suite document without a \"runs\" array (at %s)", path, where);
+			cmp_set_err(err, errlen, "%s: a suite document without a \"runs\" array (at %s)", path, where);
 			return -1;
 		}
 		if (json_array_size(runs) > CMP_MAX_RUNS) {
-			set_err(err, errlen, "%s: more than %d benchmark runs in one document (at %s; refused)", path,
+			cmp_set_err(err, errlen, "%s: more than %d benchmark runs in one document (at %s; refused)", path,
 				CMP_MAX_RUNS, where);
 			return -1;
 		}
@@ -354,7 +353,7 @@ int cmp_load_doc(cmp_env *e, json_t *doc, const char *path, const char *where, c
 		const char *dup = first_duplicate(benches, e->nruns);
 		free(benches);
 		if (dup) {
-			set_err(err, errlen, "%s: benchmark \"%.64s\" appears twice (at %s.runs)", path, dup, where);
+			cmp_set_err(err, errlen, "%s: benchmark \"%.64s\" appears twice (at %s.runs)", path, dup, where);
 			return -1;
 		}
 		json_t *sk = json_object_get(doc, "skipped");
@@ -364,7 +363,7 @@ int cmp_load_doc(cmp_env *e, json_t *doc, const char *path, const char *where, c
 				if (!json_is_object(v) || get_str(v, "bench", &b, 1) < 0 || get_str(v, "reason", &why, 0) < 0)
 					continue;
 				if (cmp_too_long(why, CMP_MAX_REASON)) {
-					set_err(err, errlen, "%s: a reason longer than %d bytes (at %s.skipped[%zu])", path,
+					cmp_set_err(err, errlen, "%s: a reason longer than %d bytes (at %s.skipped[%zu])", path,
 						CMP_MAX_REASON, where, k);
 					return -1;
 				}
@@ -375,7 +374,7 @@ int cmp_load_doc(cmp_env *e, json_t *doc, const char *path, const char *where, c
 		if (load_run(e, doc, path, where, &nmetrics, err, errlen) < 0)
 			return -1;
 	} else {
-		set_err(err, errlen, "%s: unknown schema \"%.40s\" (at %s; this gb-compare reads guestbench/1, "
+		cmp_set_err(err, errlen, "%s: unknown schema \"%.40s\" (at %s; this gb-compare reads guestbench/1, "
 			"guestbench-suite/1 and guestbench-campaign/1)", path, schema, where);
 		return -1;
 	}
@@ -397,7 +396,7 @@ static json_t *parse_text(const char *path, const char *buf, size_t len, char *e
 		return NULL;
 	json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!doc)
-		set_err(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		cmp_set_err(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 	return doc;
 }
 
@@ -411,7 +410,7 @@ int cmp_parse(cmp_env *e, const char *path, const char *buf, size_t len, char *e
 	return cmp_load_doc(e, doc, path, "the top", err, errlen);
 }
 
-static void input_add(cmp_input *in, const cmp_env *e)
+void cmp_input_add(cmp_input *in, const cmp_env *e)
 {
 	in->unit = gb_grow(in->unit, in->n, &in->cap, sizeof *in->unit);
 	in->unit[in->n++] = *e;
@@ -435,7 +434,7 @@ int cmp_input_parse(cmp_input *in, const char *path, const char *buf, size_t len
 		cmp_env_free(&e);
 		return -1;
 	}
-	input_add(in, &e);
+	cmp_input_add(in, &e);
 	return 0;
 }
 
