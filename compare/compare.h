@@ -315,4 +315,7 @@ void cmp_put(FILE *f, const char *s, size_t max, int md);
 void cmp_render(const cmp_result *r, const char *format, FILE *f);
 int cmp_svg(const cmp_result *r, FILE *f);
 
+/* The entry point: bin/gb-compare, and `guestbench compare` (registry/). */
+int compare_main(int argc, char **argv);
+
 #endif

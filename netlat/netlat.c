@@ -20,10 +20,10 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "benches.h"
 #include "clock.h"
 #include "cli.h"
 #include "netlat.h"
+#include "parse.h"
 #include "report.h"
 #include "util.h"
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "parse.h"
 #include "sock.h"
 #include "util.h"
 

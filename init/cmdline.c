@@ -1,4 +1,4 @@
-/* init_cmdline.c - what the kernel command line asks of guestbench's init.
+/* cmdline.c - what the kernel command line asks of guestbench's init.
  *
  * The kernel keeps double quotes in /proc/cmdline and passes parameters
  * with a dot in their name to nobody (they look like module options), so
@@ -8,7 +8,14 @@
 #include <string.h>
 
 #include "init.h"
+#include "parse.h"
 #include "util.h"
+
+/* guestbench.timeout's largest value, seconds (the suite's --timeout
+ * bound): init waits in poll(), whose timeout is an int of milliseconds
+ * (24.8 days at most), and inf or 1e300 would become 0 there - PID 1
+ * spinning a CPU for the whole run. */
+#define MAX_TIMEOUT 1000000
 
 /* Copy the next blank-separated word of *p into out, removing the quote
  * characters 'q' and keeping blanks inside them; *p moves past it.
@@ -32,7 +39,7 @@ static int next_word(const char **p, char q, char *out)
 	return quoted ? -1 : 1;
 }
 
-static int split_run(gb_init_conf *c, const char *value, char *why, size_t len)
+static int split_run(init_conf *c, const char *value, char *why, size_t len)
 {
 	size_t n = strlen(value) + 1;
 	char *w = c->words = gb_xmalloc(2 * n);	/* words and their NULs fit */
@@ -70,7 +77,7 @@ static int set_str(char *dst, size_t size, const char *key, const char *v, char 
 	return 0;
 }
 
-int gb_init_parse(const char *cmdline, gb_init_conf *c, char *why, size_t len)
+int init_parse(const char *cmdline, init_conf *c, char *why, size_t len)
 {
 	char *word = gb_xmalloc(strlen(cmdline) + 1);
 	const char *p = cmdline, *run = GB_INIT_DEFAULT_RUN;
@@ -96,8 +103,9 @@ int gb_init_parse(const char *cmdline, gb_init_conf *c, char *why, size_t len)
 		} else if (strcmp(key, "guestbench.dev") == 0) {
 			rc = set_str(c->dev, sizeof c->dev, key, v, why, len);
 		} else if (strcmp(key, "guestbench.timeout") == 0) {
-			if (gb_parse_double(v, &c->timeout) != 0 || c->timeout < 0) {
-				snprintf(why, len, "guestbench.timeout=%s is not a number of seconds >= 0", v);
+			if (gb_parse_double(v, &c->timeout) != 0 || !(c->timeout >= 0 && c->timeout <= MAX_TIMEOUT)) {
+				snprintf(why, len, "guestbench.timeout=%s: expected seconds from 0 (none) to %d", v,
+					 MAX_TIMEOUT);
 				rc = -1;
 			}
 		} else if (strcmp(key, "guestbench.shutdown") == 0) {
@@ -122,10 +130,4 @@ int gb_init_parse(const char *cmdline, gb_init_conf *c, char *why, size_t len)
 	free(run_copy);
 	free(word);
 	return rc;
-}
-
-void gb_init_conf_free(gb_init_conf *c)
-{
-	free(c->words);
-	c->words = NULL;
 }
