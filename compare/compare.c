@@ -54,18 +54,20 @@ int compare_main(int argc, char **argv)
 	double alpha = 0.05, margin = 3;
 	int drop = 0;
 	const gb_opt opts[] = {
-		{ "format", 0, GB_OPT_CHOICE, &format, NULL, 0, 0, "table|markdown|csv|json", "FMT",
-		  "output format (default: table; with -o FILE: from its extension; -o -: json)", NULL },
-		{ "svg", 0, GB_OPT_STRING, &svg, NULL, 0, 0, NULL, "FILE",
-		  "also draw a chart: bars normalised to the base, 95% CI error bars", check_svg },
-		{ "alpha", 0, GB_OPT_DOUBLE, &alpha, "0.05", 0.0001, 0.5, NULL, "P",
-		  "significance level of the test and 1 - confidence of the interval", NULL },
-		{ "margin", 0, GB_OPT_DOUBLE, &margin, "3", 0, 100, NULL, "PCT",
-		  "equivalence margin in %: \"equivalent\" when the whole interval is within it", NULL },
-		{ "base", 0, GB_OPT_STRING, &base, NULL, 0, 0, NULL, "NAME",
-		  "the environment the others are compared with (default: the first)", NULL },
-		{ "drop-disturbed", 0, GB_OPT_FLAG, &drop, NULL, 0, 0, NULL, NULL,
-		  "leave out the runs whose document (or campaign launch) says \"disturbed\"", NULL },
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|markdown|csv|json",
+		  .metavar = "FMT",
+		  .help = "output format (default: table; with -o FILE: from its extension; -o -: json)" },
+		{ .name = "svg", .type = GB_OPT_STRING, .dest = &svg, .metavar = "FILE", .check = check_svg,
+		  .help = "also draw a chart: one panel per benchmark, ratios and intervals on a log axis, "
+			  "the margin band, verdicts" },
+		{ .name = "alpha", .type = GB_OPT_DOUBLE, .dest = &alpha, .def = "0.05", .min = 0.0001, .max = 0.5,
+		  .metavar = "P", .help = "significance level of the test and 1 - confidence of the interval" },
+		{ .name = "margin", .type = GB_OPT_DOUBLE, .dest = &margin, .def = "3", .min = 0, .max = 100,
+		  .metavar = "PCT", .help = "equivalence margin in %: \"equivalent\" when the whole interval is within it" },
+		{ .name = "base", .type = GB_OPT_STRING, .dest = &base, .metavar = "NAME",
+		  .help = "the environment the others are compared with (default: the first)" },
+		{ .name = "drop-disturbed", .type = GB_OPT_FLAG, .dest = &drop,
+		  .help = "leave out the runs whose document (or campaign launch) says \"disturbed\"" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
