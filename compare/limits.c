@@ -44,29 +44,12 @@ char *cmp_read_input(const char *path, size_t *lenp, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
-	/* regular files: their size (it may still grow, the cap holds);
-	 * anything else: grow as we go, up to the cap and one byte more */
-	size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
-	char *buf = gb_xmalloc(cap + 1);
-	for (;;) {
-		if (len == cap) {
-			if (cap > CMP_MAX_FILE)
-				break;
-			cap = cap * 2 > (size_t)CMP_MAX_FILE + 1 ? (size_t)CMP_MAX_FILE + 1 : cap * 2;
-			buf = gb_xrealloc(buf, cap + 1);
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	size_t len;
+	char *buf = gb_read_fd(fd, CMP_MAX_FILE, &len);
+	if (!buf) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
 	}
 	close(fd);
 	if (len > CMP_MAX_FILE) {
@@ -75,7 +58,6 @@ char *cmp_read_input(const char *path, size_t *lenp, char *err, size_t errlen)
 		free(buf);
 		return NULL;
 	}
-	buf[len] = 0;
 	*lenp = len;
 	return buf;
 }

@@ -183,6 +183,22 @@ static void test_files(void)
 	buf = cmp_read_input("/dev/null", &len, err, sizeof err);
 	ok(buf && len == 0, "/dev/null reads as empty");
 	free(buf);
+
+	/* the reader under it (common/util.c): at most max + 1 bytes */
+	int fd[2];
+	if (ok(pipe(fd) == 0, "a pipe")) {
+		char data[100];
+		memset(data, 'a', sizeof data);
+		ok(write(fd[1], data, sizeof data) == 100, "100 bytes in it");
+		close(fd[1]);
+		buf = gb_read_fd(fd[0], 10, &len);
+		ok(buf && len == 11 && buf[11] == 0, "gb_read_fd(max 10) stops at 11 bytes, NUL-terminated (%zu)", len);
+		free(buf);
+		buf = gb_read_fd(fd[0], 1000, &len);
+		ok(buf && len == 89, "and the rest is still there to read (%zu)", len);
+		free(buf);
+		close(fd[0]);
+	}
 }
 
 static void test_clip(void)
