@@ -1,59 +1,29 @@
-/* stats.c - summary statistics of repeated measurements.
+/* stats.c - the statistics module: summaries of repeated measurements,
+ * and the tests and intervals gb-compare uses to compare them.
  *
  * The sample vectors here are small (a handful of repetitions) or large
  * (millions of per-operation timings); both must be cheap.  Order
  * statistics use an in-place selection on one scratch copy, so the
- * caller's vector is never reordered and no full sort is paid for. */
+ * caller's vector is never reordered and no full sort is paid for.
+ *
+ * Student's t comes from the regularized incomplete beta function
+ * (continued fraction), exact for the non-integer degrees of freedom of
+ * Welch's test; its quantile is found by bisection on that, so there is
+ * one t distribution here and gb_t975 is a case of it.  Everything is
+ * deterministic: no resampling, no random numbers. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
 
-/* t_{0.975, df} for df = 1..30, from numerically inverting the Student t
- * distribution function (regularised incomplete beta) to 12 digits. */
-static const double t975_table[30] = {
-	12.7062047362, 4.30265272975, 3.18244630528, 2.7764451052,
-	2.57058183564, 2.44691185114, 2.36462425159, 2.3060041352,
-	2.2621571628,  2.22813885199, 2.20098516009, 2.17881282967,
-	2.16036865646, 2.14478668792, 2.13144954556, 2.11990529922,
-	2.10981557783, 2.10092204024, 2.09302405441, 2.08596344727,
-	2.07961384473, 2.0738730679,  2.06865761042, 2.06389856163,
-	2.05953855275, 2.05552943864, 2.05183051648, 2.0484071418,
-	2.04522964213, 2.0422724563,
-};
-
-/*
- * df == 0 has no finite quantile (no spread can be estimated from one
- * value), so it gives +INFINITY: a confidence interval built from it is
- * honestly unbounded rather than silently collapsed.
- *
- * Above the table the Cornish-Fisher expansion of t in powers of 1/df
- * around the normal quantile is used.  With four correction terms its
- * error is 2.6e-8 at df = 31 (checked against the exact quantile) and
- * shrinks as df^-5 from there.
- */
 double gb_t975(size_t df)
 {
-	const double z = 1.959963984540054;	/* Phi^-1(0.975) */
-	double z2, z3, z5, z7, z9, d, g1, g2, g3, g4;
-
+	/* no spread can be estimated from one value: an interval built from
+	 * df == 0 is honestly unbounded rather than silently collapsed */
 	if (df == 0)
 		return INFINITY;
-	if (df <= 30)
-		return t975_table[df - 1];
-
-	z2 = z * z;
-	z3 = z2 * z;
-	z5 = z3 * z2;
-	z7 = z5 * z2;
-	z9 = z7 * z2;
-	g1 = (z3 + z) / 4;
-	g2 = (5 * z5 + 16 * z3 + 3 * z) / 96;
-	g3 = (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / 384;
-	g4 = (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / 92160;
-	d = (double)df;
-	return z + g1 / d + g2 / (d * d) + g3 / (d * d * d) + g4 / (d * d * d * d);
+	return gb_t_quantile2(0.05, (double)df);
 }
 
 static int cmp_double(const void *pa, const void *pb)
@@ -214,13 +184,43 @@ static size_t count_outliers(const double *dev, size_t n, double mad, double med
  * the rounding of the first pass.  Unlike sum-of-squares formulas this
  * does not cancel catastrophically when the spread is tiny compared with
  * the values - the usual case for timings.
- *
- * If the scratch copy for the order statistics cannot be allocated,
- * median and mad are NaN and outliers 0; the moments are still exact.
  */
+void gb_mean_var(const double *x, size_t n, double *mean, double *var)
+{
+	double sum = 0, m, dsum = 0, d2sum = 0;
+
+	*var = 0;
+	if (n == 0) {
+		*mean = NAN;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		sum += x[i];
+	m = sum / (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double d = x[i] - m;
+
+		dsum += d;
+		d2sum += d * d;
+	}
+	*mean = m + dsum / (double)n;
+	if (n >= 2)
+		*var = (d2sum - dsum * dsum / (double)n) / (double)(n - 1);
+}
+
+double gb_mean(const double *x, size_t n)
+{
+	double m, v;
+
+	gb_mean_var(x, n, &m, &v);
+	return m;
+}
+
+/* If the scratch copy for the order statistics cannot be allocated,
+ * median and mad are NaN and outliers 0; the moments are still exact. */
 void gb_stats_compute(const double *x, size_t n, gb_stats *out)
 {
-	double sum = 0, mean, dsum = 0, d2sum = 0, *a;
+	double var, *a;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
@@ -229,22 +229,13 @@ void gb_stats_compute(const double *x, size_t n, gb_stats *out)
 	out->n = n;
 	out->min = out->max = x[0];
 	for (size_t i = 0; i < n; i++) {
-		sum += x[i];
 		if (x[i] < out->min)
 			out->min = x[i];
 		if (x[i] > out->max)
 			out->max = x[i];
 	}
-	mean = sum / (double)n;
-	for (size_t i = 0; i < n; i++) {
-		double d = x[i] - mean;
-
-		dsum += d;
-		d2sum += d * d;
-	}
-	out->mean = mean + dsum / (double)n;
+	gb_mean_var(x, n, &out->mean, &var);
 	if (n >= 2) {
-		double var = (d2sum - dsum * dsum / (double)n) / (double)(n - 1);
 		double half;
 
 		out->stddev = var > 0 ? sqrt(var) : 0;
@@ -270,4 +261,230 @@ void gb_stats_compute(const double *x, size_t n, gb_stats *out)
 	out->mad = median_inplace(a, n);
 	out->outliers = count_outliers(a, n, out->mad, out->median);
 	free(a);
+}
+
+/* Continued fraction of the incomplete beta (modified Lentz): converges
+ * fast for x < (a + 1) / (a + b + 2); the caller uses the symmetry
+ * I_x(a, b) = 1 - I_{1-x}(b, a) otherwise. */
+static double betacf(double a, double b, double x)
+{
+	const double tiny = 1e-300, eps = 1e-15;
+	double qab = a + b, qap = a + 1, qam = a - 1;
+	double c = 1, d = 1 - qab * x / qap;
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	double h = d;
+	for (int m = 1; m <= 1000; m++) {
+		int m2 = 2 * m;
+		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+		d = 1 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < eps)
+			break;
+	}
+	return h;
+}
+
+/*
+ * lgamma(a + b) - lgamma(a) for a >= b: Stirling's series, differenced
+ * term by term, when a is large.  Subtracting two lgamma values of 10^12
+ * would keep only three digits (the t distribution with df = 2^40 asks
+ * for exactly that); the differenced form keeps them all.
+ */
+static double lgamma_step(double a, double b)
+{
+	if (a < 1e4)
+		return lgamma(a + b) - lgamma(a);
+	double c = a + b;
+	return (a - 0.5) * log1p(b / a) + b * log(c) - b + (1 / c - 1 / a) / 12 -
+	       (1 / (c * c * c) - 1 / (a * a * a)) / 360;
+}
+
+/* I_x(a, b) with y = 1 - x given separately, so that a caller who knows
+ * 1 - x exactly (t^2 / (df + t^2)) does not lose it to rounding. */
+static double betai_xy(double a, double b, double x, double y)
+{
+	if (!(a > 0) || !(b > 0) || isnan(x) || isnan(y))
+		return NAN;
+	if (x <= 0)
+		return 0;
+	if (y <= 0)
+		return 1;
+	double big = a > b ? a : b, small = a > b ? b : a;
+	double lbt = lgamma_step(big, small) - lgamma(small) + a * (x < 0.5 ? log(x) : log1p(-y)) +
+		     b * (y < 0.5 ? log(y) : log1p(-x));
+	double bt = exp(lbt);
+	if (x < (a + 1) / (a + b + 2))
+		return bt * betacf(a, b, x) / a;
+	return 1 - bt * betacf(b, a, y) / b;
+}
+
+double gb_betai(double a, double b, double x)
+{
+	return betai_xy(a, b, x, 1 - x);
+}
+
+double gb_t_p2(double t, double df)
+{
+	if (isnan(t) || !(df > 0))
+		return NAN;
+	if (isinf(t))
+		return 0;
+	double t2 = t * t;
+	if (df > 1e6) {
+		/* The continued fraction below needs ~sqrt(df) terms there;
+		 * the expansion of the t tail about the normal one,
+		 * Q(t) + phi(t) (t^3 + t) / (4 df) + O(df^-2), is then exact
+		 * to ~1e-12 of p. */
+		double at = fabs(t), phi = exp(-t2 / 2) / sqrt(2 * M_PI);
+		return erfc(at / M_SQRT2) + 2 * phi * (t2 * at + at) / (4 * df);
+	}
+	/* P(|T| > t) = I_{df/(df+t^2)}(df/2, 1/2) */
+	return betai_xy(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
+}
+
+double gb_t_quantile2(double p, double df)
+{
+	if (!(p > 0 && p < 1) || !(df > 0))
+		return NAN;
+	double lo = 0, hi = 1;
+	while (gb_t_p2(hi, df) > p && hi < 1e12)
+		hi *= 2;
+	/* the two-sided p falls monotonically in t: bisect to full precision */
+	for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+		double mid = (lo + hi) / 2;
+		if (gb_t_p2(mid, df) > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+gb_welch gb_welch_test(const double *x, size_t nx, const double *y, size_t ny)
+{
+	gb_welch w = { NAN, NAN, NAN };
+	if (nx < 2 || ny < 2)
+		return w;
+	double mx, my, vx, vy;
+	gb_mean_var(x, nx, &mx, &vx);
+	gb_mean_var(y, ny, &my, &vy);
+	vx /= (double)nx;
+	vy /= (double)ny;
+	double se2 = vx + vy;
+	if (se2 == 0) {
+		/* constant samples on both sides: identical, or certainly different */
+		w.df = (double)(nx + ny - 2);
+		w.t = mx == my ? 0 : (my > mx ? INFINITY : -INFINITY);
+		w.p = mx == my ? 1 : 0;
+		return w;
+	}
+	w.t = (my - mx) / sqrt(se2);
+	w.df = se2 * se2 / (vx * vx / (double)(nx - 1) + vy * vy / (double)(ny - 1));
+	w.p = gb_t_p2(w.t, w.df);
+	return w;
+}
+
+struct ranked {
+	double v;
+	int from_y;
+};
+
+static int ranked_cmp(const void *a, const void *b)
+{
+	return cmp_double(&((const struct ranked *)a)->v, &((const struct ranked *)b)->v);
+}
+
+gb_mwu gb_mann_whitney(const double *x, size_t nx, const double *y, size_t ny)
+{
+	gb_mwu r = { NAN, NAN, NAN };
+	size_t n = nx + ny;
+	if (!nx || !ny)
+		return r;
+	struct ranked *a = malloc(n * sizeof *a);
+	if (!a)
+		return r;	/* no memory for the ranks: no test (it never decides) */
+	for (size_t i = 0; i < nx; i++)
+		a[i] = (struct ranked){ x[i], 0 };
+	for (size_t i = 0; i < ny; i++)
+		a[nx + i] = (struct ranked){ y[i], 1 };
+	qsort(a, n, sizeof *a, ranked_cmp);
+	double ry = 0, ties = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && a[j].v == a[i].v)
+			j++;
+		double t = (double)(j - i), rank = (double)(i + j + 1) / 2;	/* average of ranks i+1..j */
+		for (size_t k = i; k < j; k++)
+			if (a[k].from_y)
+				ry += rank;
+		ties += t * t * t - t;
+		i = j;
+	}
+	free(a);
+	double dx = (double)nx, dy = (double)ny, dn = (double)n;
+	r.u = ry - dy * (dy + 1) / 2;
+	double mu = dx * dy / 2;
+	double var = dx * dy / 12 * ((dn + 1) - ties / (dn * (dn - 1)));
+	if (!(var > 0)) {
+		r.z = 0;
+		r.p = 1;	/* every value tied: no evidence of a difference */
+		return r;
+	}
+	double d = r.u - mu;
+	/* continuity correction: U moves in steps of 1/2 */
+	d = fabs(d) <= 0.5 ? 0 : d - copysign(0.5, d);
+	r.z = d / sqrt(var);
+	r.p = erfc(fabs(r.z) / sqrt(2));
+	return r;
+}
+
+int gb_fieller(const double *x, size_t nx, const double *y, size_t ny, double alpha, double *lo, double *hi)
+{
+	*lo = *hi = NAN;
+	if (nx < 2 || ny < 2)
+		return -1;
+	double mx, my, vx, vy;
+	gb_mean_var(x, nx, &mx, &vx);
+	gb_mean_var(y, ny, &my, &vy);
+	vx /= (double)nx;
+	vy /= (double)ny;
+	if (mx == 0)
+		return -1;
+	if (vx + vy == 0) {
+		*lo = *hi = my / mx;
+		return 0;
+	}
+	gb_welch w = gb_welch_test(x, nx, y, ny);
+	double q = gb_t_quantile2(alpha, w.df), q2 = q * q;
+	/* (my - R mx)^2 = q^2 (vy + R^2 vx), a quadratic in R */
+	double a = mx * mx - q2 * vx;
+	double b = -2 * mx * my;
+	double c = my * my - q2 * vy;
+	if (a <= 0)
+		return -1;	/* base mean not distinguishable from 0: unbounded */
+	double disc = b * b - 4 * a * c;
+	if (disc < 0)
+		disc = 0;
+	double s = sqrt(disc);
+	*lo = (-b - s) / (2 * a);
+	*hi = (-b + s) / (2 * a);
+	return 0;
 }

@@ -164,33 +164,46 @@ long gb_read_text(const char *root, const char *path, char *buf, size_t size)
 	return (long)len;
 }
 
-char *gb_read_all(const char *root, const char *path, size_t *lenp)
+char *gb_read_fd(int fd, size_t max, size_t *lenp)
 {
-	int fd = open_under(root, path);
-	if (fd < 0)
-		return NULL;
-	/* /proc files report size 0: grow as we go */
-	size_t cap = 65536, len = 0;
+	/* /proc files report size 0: grow as we go, up to max + 1 bytes
+	 * (one past max: enough to say "too big") and the NUL */
+	size_t want = max > SIZE_MAX - 2 ? SIZE_MAX : max + 2;
+	size_t cap = want < 65536 ? want : 65536, len = 0;
 	char *buf = gb_xmalloc(cap);
 	for (;;) {
-		if (len + 1 >= cap)
-			buf = gb_xrealloc(buf, cap *= 2);
+		if (len + 1 >= cap) {
+			if (cap == want)
+				break;
+			cap = cap > want / 2 ? want : cap * 2;
+			buf = gb_xrealloc(buf, cap);
+		}
 		ssize_t n = read(fd, buf + len, cap - 1 - len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			free(buf);
-			close(fd);
 			return NULL;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
 	buf[len] = 0;
 	if (lenp)
 		*lenp = len;
+	return buf;
+}
+
+char *gb_read_all(const char *root, const char *path, size_t *lenp)
+{
+	int fd = open_under(root, path);
+	if (fd < 0)
+		return NULL;
+	char *buf = gb_read_fd(fd, SIZE_MAX, lenp);
+	int e = errno;
+	close(fd);
+	errno = e;
 	return buf;
 }
 

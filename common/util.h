@@ -50,6 +50,10 @@ long gb_read_text(const char *root, const char *path, char *buf, size_t size);
 /* Whole file into a malloc'd buffer (for /proc/self/smaps, mountinfo).
  * Returns NULL on failure; *len gets the length. */
 char *gb_read_all(const char *root, const char *path, size_t *len);
+/* The same from an open descriptor (left open), NUL-terminated, reading at
+ * most max + 1 bytes: *len > max says the input is larger than max (a
+ * FIFO or /dev/zero never makes it grow past that).  NULL on a read error. */
+char *gb_read_fd(int fd, size_t max, size_t *len);
 
 /*
  * 'root' + 'path' into buf: the one place a fixture root is joined onto an

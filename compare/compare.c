@@ -2,11 +2,13 @@
  * in different environments.
  *
  *   gb-compare BASE.json OTHER.json...     suite or single-benchmark files
+ *   gb-compare native-*.json docker-*.json several launches per environment
+ *   gb-compare campaign.json [--base NAME] a guestbench rounds campaign
  *
- * The first environment is the base; every other one is compared with it.
- * Single-benchmark files with the same label and different benchmarks
- * make one environment (results/native-*.json), so a directory of
- * per-benchmark files compares like a suite file.
+ * The first environment is the base (or --base); every other one is
+ * compared with it.  Documents of one label are launches of one
+ * environment (group.c): replicates when they hold the same benchmark,
+ * parts of one environment when they hold different ones.
  *
  * Exit status (docs/compare.md): 0 compared; 1 an environment had no
  * metric in common with the base, or an output could not be written;
@@ -37,35 +39,6 @@ static const gb_format formats[] = {
 	{ .name = "json", .ext = ".json", .render = render_json },
 };
 
-/* The same label twice (two runs of one benchmark, both "unlabelled"):
- * every environment of that label is named by its file instead, so the
- * columns can be told apart. */
-static void relabel(cmp_env *envs, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int dup = 0;
-		for (size_t j = 0; j < n; j++)
-			dup |= j != i && strcmp(envs[i].doc_label, envs[j].doc_label) == 0;
-		if (!dup)
-			continue;
-		const char *base = gb_basename(envs[i].path);
-		size_t len = strlen(base);
-		if (len > 5 && strcmp(base + len - 5, ".json") == 0)
-			len -= 5;
-		free(envs[i].label);
-		envs[i].label = gb_xasprintf("%.*s", (int)len, base);
-	}
-	/* two files of the same name in different folders: number them */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(envs[i].label, envs[j].label) == 0) {
-				char *l = gb_xasprintf("%s#%zu", envs[i].label, i + 1);
-				free(envs[i].label);
-				envs[i].label = l;
-				break;
-			}
-}
-
 static int check_svg(const char *v, char *msg, unsigned len)
 {
 	char why[512];
@@ -77,27 +50,39 @@ static int check_svg(const char *v, char *msg, unsigned len)
 
 int compare_main(int argc, char **argv)
 {
-	const char *format = NULL, *svg = NULL;
-	double alpha = 0.05;
+	const char *format = NULL, *svg = NULL, *base = NULL;
+	double alpha = 0.05, margin = 3;
+	int drop = 0;
 	const gb_opt opts[] = {
-		{ "format", 0, GB_OPT_CHOICE, &format, NULL, 0, 0, "table|markdown|csv|json", "FMT",
-		  "output format (default: table; with -o FILE: from its extension; -o -: json)", NULL },
-		{ "svg", 0, GB_OPT_STRING, &svg, NULL, 0, 0, NULL, "FILE",
-		  "also draw a chart: bars normalised to the base, 95% CI error bars", check_svg },
-		{ "alpha", 0, GB_OPT_DOUBLE, &alpha, "0.05", 0.0001, 0.5, NULL, "P",
-		  "significance level of the test and 1 - confidence of the interval", NULL },
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|markdown|csv|json",
+		  .metavar = "FMT",
+		  .help = "output format (default: table; with -o FILE: from its extension; -o -: json)" },
+		{ .name = "svg", .type = GB_OPT_STRING, .dest = &svg, .metavar = "FILE", .check = check_svg,
+		  .help = "also draw a chart: one panel per benchmark, ratios and intervals on a log axis, "
+			  "the margin band, verdicts" },
+		{ .name = "alpha", .type = GB_OPT_DOUBLE, .dest = &alpha, .def = "0.05", .min = 0.0001, .max = 0.5,
+		  .metavar = "P", .help = "significance level of the test and 1 - confidence of the interval" },
+		{ .name = "margin", .type = GB_OPT_DOUBLE, .dest = &margin, .def = "3", .min = 0, .max = 100,
+		  .metavar = "PCT", .help = "equivalence margin in %: \"equivalent\" when the whole interval is within it" },
+		{ .name = "base", .type = GB_OPT_STRING, .dest = &base, .metavar = "NAME",
+		  .help = "the environment the others are compared with (default: the first)" },
+		{ .name = "drop-disturbed", .type = GB_OPT_FLAG, .dest = &drop,
+		  .help = "leave out the runs whose document (or campaign launch) says \"disturbed\"" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-compare",
 		.bench = "compare",
-		.summary = "compare guestbench results: ratios, 95% confidence intervals, verdicts, a chart",
-		.synopsis = "[options] BASE.json OTHER.json...",
-		.epilog = "Files are guestbench/1 (one benchmark) or guestbench-suite/1 documents; the first\n"
-			  "environment is the base.  Files of one label holding different benchmarks join\n"
-			  "into one environment.  Exit status: 0 compared (whatever the verdicts), 1 an\n"
-			  "environment shares no metric with the base or an output could not be written,\n"
-			  "2 usage error or malformed input.  See docs/compare.md.\n",
+		.summary = "compare guestbench results: ratios, confidence intervals, verdicts, a chart",
+		.synopsis = "[options] BASE.json OTHER.json... | CAMPAIGN.json",
+		.epilog = "Files are guestbench/1 (one benchmark), guestbench-suite/1 or guestbench-campaign/1\n"
+			  "documents.  Documents of one label are launches of one environment: several of\n"
+			  "the same benchmark are replicates, compared launch by launch (paired by round in\n"
+			  "a campaign).  Verdicts: faster, slower, equivalent (the whole interval within\n"
+			  "--margin), inconclusive, too few launches, one run each (host drift not measured).\n"
+			  "Exit status: 0 compared (whatever the verdicts), 1 an environment shares no metric\n"
+			  "with the base or an output could not be written, 2 usage error or malformed input.\n"
+			  "See docs/compare.md.\n",
 		.common = 0,
 		.opts = opts,
 		.max_positional = -1,
@@ -112,37 +97,31 @@ int compare_main(int argc, char **argv)
 		return GB_EXIT_USAGE;
 	}
 
-	cmp_env *envs = gb_xcalloc((size_t)cli.npos, sizeof *envs);
+	cmp_input in;
+	memset(&in, 0, sizeof in);
+	cmp_env *envs = NULL;
 	size_t nenv = 0;
-	for (int i = 0; i < cli.npos; i++) {
-		char err[512];
-		cmp_env e;
-		if (cmp_load_file(&e, cli.pos[i], err, sizeof err) < 0) {
+	char err[512];
+	for (int i = 0; i < cli.npos; i++)
+		if (cmp_input_load(&in, cli.pos[i], err, sizeof err) < 0) {
 			gb_err("%s", err);
-			cmp_env_free(&e);
 			rc = GB_EXIT_USAGE;
 			goto out;
 		}
-		size_t k;
-		for (k = 0; k < nenv; k++)
-			if (cmp_env_can_merge(&envs[k], &e)) {
-				cmp_env_merge(&envs[k], &e);
-				break;
-			}
-		if (k < nenv)
-			continue;
-		envs[nenv++] = e;
+	if (cmp_group(&in, base, drop, &envs, &nenv, err, sizeof err) < 0) {
+		gb_err("%s", err);
+		rc = GB_EXIT_USAGE;
+		goto out;
 	}
-	relabel(envs, nenv);
 	if (nenv < 2) {
 		gb_err("only one environment (%s) in the files given: need a base and at least one other",
-		       envs[0].label);
+		       nenv ? envs[0].label : "none");
 		rc = GB_EXIT_USAGE;
 		goto out;
 	}
 
 	cmp_result r;
-	cmp_match(&r, &envs[0], envs + 1, nenv - 1, alpha);
+	cmp_match(&r, &envs[0], envs + 1, nenv - 1, alpha, margin / 100);
 	rc = GB_EXIT_OK;
 	for (size_t i = 0; i < r.nside; i++)
 		if (!r.side[i].np) {
@@ -167,6 +146,7 @@ int compare_main(int argc, char **argv)
 	fflush(stdout);
 	cmp_result_free(&r);
 out:
+	cmp_input_free(&in);
 	for (size_t i = 0; i < nenv; i++)
 		cmp_env_free(&envs[i]);
 	free(envs);

@@ -10,7 +10,6 @@
  * "skipped"). */
 #include "compare.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,19 +43,31 @@ static void value_text(char *buf, size_t size, const json_t *v)
 	free(s);
 }
 
-static void add_diff(char **out, const char *key, const json_t *a, const json_t *b)
+/* At most this many differing keys are spelled out; the rest are
+ * counted (a config of a million keys must not make a million-key line,
+ * nor take quadratic time to build one). */
+#define MAX_DIFFS 12
+
+struct diff {
+	gb_strlist keys;
+	size_t more;
+};
+
+static void add_diff(struct diff *d, const char *key, const json_t *a, const json_t *b)
 {
+	if (d->keys.n >= MAX_DIFFS) {
+		d->more++;
+		return;
+	}
 	char ta[64], tb[64];
 	value_text(ta, sizeof ta, a);
 	value_text(tb, sizeof tb, b);
-	char *n = gb_xasprintf("%s%s%s %s vs %s", *out ? *out : "", *out ? "; " : "", key, ta, tb);
-	free(*out);
-	*out = n;
+	gb_strlist_addf(&d->keys, "%.64s %s vs %s", key, ta, tb);
 }
 
 char *cmp_config_diff(const json_t *a, const json_t *b)
 {
-	char *out = NULL;
+	struct diff d = { { NULL, 0, 0 }, 0 };
 	const char *key;
 	json_t *va;
 	if (!json_is_object(a) || !json_is_object(b))
@@ -64,118 +75,164 @@ char *cmp_config_diff(const json_t *a, const json_t *b)
 	json_object_foreach((json_t *)a, key, va) {
 		json_t *vb = json_object_get(b, key);
 		if (!cmp_config_ignored(key) && (!vb || !json_equal(va, vb)))
-			add_diff(&out, key, va, vb);
+			add_diff(&d, key, va, vb);
 	}
 	json_object_foreach((json_t *)b, key, va)
 		if (!cmp_config_ignored(key) && !json_object_get(a, key))
-			add_diff(&out, key, NULL, va);
+			add_diff(&d, key, NULL, va);
+	if (!d.keys.n)
+		return NULL;
+	size_t len = 64;
+	for (size_t i = 0; i < d.keys.n; i++)
+		len += strlen(d.keys.v[i]) + 2;
+	char *out = gb_xmalloc(len), *p = out;
+	for (size_t i = 0; i < d.keys.n; i++)
+		p += sprintf(p, "%s%s", i ? "; " : "", d.keys.v[i]);
+	if (d.more)
+		sprintf(p, "; and %zu more", d.more);
+	gb_strlist_free(&d.keys);
 	return out;
 }
 
-static const cmp_run *find_run(const cmp_env *e, const char *bench)
+/* Why 'name' is missing from the runs of a benchmark: the first reason
+ * any of them recorded for exactly that name. */
+static const char *unavailable_why(const cmp_bench_runs *b, const char *name)
 {
-	for (size_t i = 0; i < e->nruns; i++)
-		if (strcmp(e->runs[i].bench, bench) == 0)
-			return &e->runs[i];
+	for (size_t i = 0; b && i < b->n; i++) {
+		const char *why = cmp_notes_find(&b->run[i]->unavailable, name);
+		if (why)
+			return why;
+	}
 	return NULL;
 }
 
-static const cmp_metric *find_metric(const cmp_run *r, const char *name)
-{
-	for (size_t i = 0; r && i < r->nm; i++)
-		if (strcmp(r->m[i].name, name) == 0)
-			return &r->m[i];
-	return NULL;
-}
-
-/* "name: reason" from a list, for the metric or benchmark 'name'. */
-static const char *reason_in(const gb_strlist *l, const char *name)
-{
-	size_t n = strlen(name);
-	for (size_t i = 0; i < l->n; i++)
-		if (strncmp(l->v[i], name, n) == 0 && l->v[i][n] == ':')
-			return l->v[i] + n + 2;
-	return NULL;
-}
-
-static void pair_up(cmp_side *s, const cmp_run *br, const cmp_run *or, const cmp_metric *b,
-		    const cmp_metric *o, const char *mismatch, double alpha)
+static void pair_up(cmp_result *r, cmp_side *s, size_t key, const cmp_series *bs, const cmp_series *os,
+		    const char *mismatch)
 {
 	cmp_pair p;
 	memset(&p, 0, sizeof p);
-	p.brun = br;
-	p.orun = or;
-	p.b = b;
-	p.o = o;
-	p.ratio = o->mean / b->mean;
-	p.ratio_median = o->median / b->median;
-	p.delta_pct = (p.ratio - 1) * 100;
-	p.welch = cmp_welch_test(b->samples, b->n, o->samples, o->n);
-	p.mwu = cmp_mann_whitney(b->samples, b->n, o->samples, o->n);
-	if (cmp_fieller(b->samples, b->n, o->samples, o->n, alpha, &p.ci_lo, &p.ci_hi) < 0)
-		p.ci_lo = p.ci_hi = NAN;
-	p.mismatch = mismatch ? gb_xstrdup(mismatch) : NULL;
-	cmp_decide(&p, alpha);
+	p.key = key;
+	p.brun = bs->run[0];
+	p.orun = os->run[0];
+	p.b = bs->m[0];
+	p.o = os->m[0];
+	cmp_estimate(&p, bs, os, r->alpha);
+	p.mismatch = mismatch;
+	cmp_decide(&p, r->alpha, r->margin);
 	s->p = gb_grow(s->p, s->np, &s->cap, sizeof *s->p);
 	s->p[s->np++] = p;
 }
 
-static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cmp_env *other, double alpha)
+/* Launches of one benchmark in one environment that were not given the
+ * same work: a warning, once per benchmark. */
+static void launch_mismatch(cmp_result *r, const cmp_bench_runs *b, const cmp_env *e)
 {
+	for (size_t k = 1; k < b->n; k++) {
+		char *mm = cmp_config_diff(b->run[0]->config, b->run[k]->config);
+		if (!mm)
+			continue;
+		gb_strlist_addf(&r->warnings, "%s: configuration differs between launches of %s: %s", b->bench,
+				e->label, mm);
+		free(mm);
+		return;
+	}
+}
+
+/* The configuration difference of one benchmark between base and other,
+ * kept once in the result (every pair of the benchmark points to it). */
+static const char *bench_mismatch(cmp_result *r, const cmp_bench_runs *bb, const cmp_bench_runs *ob,
+				  const cmp_env *base, const cmp_env *other)
+{
+	char *mm = cmp_config_diff(bb->run[0]->config, ob->run[0]->config);
+	if (!mm)
+		return NULL;
+	gb_strlist_addf(&r->warnings, "%s: configuration differs between %s and %s: %s", bb->bench, base->label,
+			other->label, mm);
+	gb_strlist_add(&r->mismatches, mm);
+	free(mm);
+	return r->mismatches.v[r->mismatches.n - 1];
+}
+
+static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cmp_env *other)
+{
+	const cmp_index *bx = &r->bindex;
+	cmp_index *ox = &s->index;
 	s->env = other;
-	for (size_t i = 0; i < base->nruns; i++) {
-		const cmp_run *br = &base->runs[i];
-		const cmp_run *or = find_run(other, br->bench);
-		if (!or) {
-			const char *why = reason_in(&other->skipped, br->bench);
-			for (size_t k = 0; k < br->nm; k++)
-				gb_strlist_addf(&s->missing, "%s/%s (%s: %s)", br->bench, br->m[k].name, other->label,
-						why ? why : "benchmark not run");
+	cmp_index_build(ox, other);
+
+	/* per benchmark of the base: warnings, and the mismatch its pairs carry */
+	const char **mism = gb_xcalloc(bx->nbench + 1, sizeof *mism);
+	for (size_t i = 0; i < bx->nbench; i++) {
+		const cmp_bench_runs *bb = &bx->bench[i], *ob = cmp_index_bench(ox, bb->bench);
+		if (!ob)
+			continue;
+		mism[i] = bench_mismatch(r, bb, ob, base, other);
+		launch_mismatch(r, ob, other);
+		for (size_t k = 0; k < ob->n; k++)
+			if (!ob->run[k]->valid)
+				gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)",
+						ob->bench, other->label);
+	}
+
+	for (size_t i = 0; i < bx->nseries; i++) {
+		const cmp_series *bs = bx->order[i];
+		const cmp_series *os = cmp_index_find(ox, bs->bench, bs->name);
+		const cmp_bench_runs *bb = cmp_index_bench(bx, bs->bench), *ob = cmp_index_bench(ox, bs->bench);
+		if (os) {
+			pair_up(r, s, i, bs, os, mism[bb - bx->bench]);
 			continue;
 		}
-		char *mm = cmp_config_diff(br->config, or->config);
-		if (mm)
-			gb_strlist_addf(&r->warnings, "%s: configuration differs between %s and %s: %s", br->bench,
-					base->label, other->label, mm);
-		if (!br->valid)
-			gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)", br->bench,
-					base->label);
-		if (!or->valid)
-			gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)", br->bench,
-					other->label);
-		for (size_t k = 0; k < br->nm; k++) {
-			const cmp_metric *b = &br->m[k], *o = find_metric(or, b->name);
-			if (o) {
-				pair_up(s, br, or, b, o, mm, alpha);
-				continue;
-			}
-			const char *why = reason_in(&or->unavailable, b->name);
-			gb_strlist_addf(&s->missing, "%s/%s (%s: %s)", br->bench, b->name, other->label,
+		const char *why;
+		if (!ob) {
+			why = cmp_notes_find(&other->skipped, bs->bench);
+			gb_strlist_addf(&s->missing, "%s/%s (%s: %s)", bs->bench, bs->name, other->label,
+					why ? why : "benchmark not run");
+		} else {
+			why = unavailable_why(ob, bs->name);
+			gb_strlist_addf(&s->missing, "%s/%s (%s: %s)", bs->bench, bs->name, other->label,
 					why ? why : "not in the results");
 		}
-		for (size_t k = 0; k < or->nm; k++)
-			if (!find_metric(br, or->m[k].name)) {
-				const char *why = reason_in(&br->unavailable, or->m[k].name);
-				gb_strlist_addf(&s->extra, "%s/%s (%s: %s)", or->bench, or->m[k].name, base->label,
-						why ? why : "not in the results");
-			}
-		free(mm);
 	}
-	for (size_t i = 0; i < other->nruns; i++)
-		if (!find_run(base, other->runs[i].bench))
+	free(mism);
+	for (size_t i = 0; i < ox->nseries; i++) {
+		const cmp_series *os = ox->order[i];
+		const cmp_bench_runs *bb = cmp_index_bench(bx, os->bench);
+		if (!bb || cmp_index_find(bx, os->bench, os->name))
+			continue;	/* benchmarks the base did not run are one line below */
+		const char *why = unavailable_why(bb, os->name);
+		gb_strlist_addf(&s->extra, "%s/%s (%s: %s)", os->bench, os->name, base->label,
+				why ? why : "not in the results");
+	}
+	for (size_t i = 0; i < other->nruns; i++) {
+		const cmp_bench_runs *ob = cmp_index_bench(ox, other->runs[i].bench);
+		/* once per benchmark: at its first run */
+		if (!cmp_index_bench(bx, other->runs[i].bench) && ob->run[0] == &other->runs[i])
 			gb_strlist_addf(&s->extra, "%s (%s: benchmark not run)", other->runs[i].bench, base->label);
+	}
 	cmp_fingerprint_diff(base, other, &s->fpwarn);
 }
 
-void cmp_match(cmp_result *r, const cmp_env *base, const cmp_env *others, size_t nothers, double alpha)
+void cmp_match(cmp_result *r, const cmp_env *base, const cmp_env *others, size_t nothers, double alpha,
+	       double margin)
 {
 	memset(r, 0, sizeof *r);
 	r->base = base;
 	r->alpha = alpha;
+	r->margin = margin;
+	cmp_index_build(&r->bindex, base);
+	/* the base's own warnings, once: invalid runs, launches that differ */
+	for (size_t i = 0; i < r->bindex.nbench; i++) {
+		const cmp_bench_runs *bb = &r->bindex.bench[i];
+		launch_mismatch(r, bb, base);
+		for (size_t k = 0; k < bb->n; k++)
+			if (!bb->run[k]->valid)
+				gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)", bb->bench,
+						base->label);
+	}
 	r->side = gb_xcalloc(nothers ? nothers : 1, sizeof *r->side);
 	r->nside = nothers;
 	for (size_t i = 0; i < nothers; i++)
-		match_side(r, &r->side[i], base, &others[i], alpha);
+		match_side(r, &r->side[i], base, &others[i]);
 }
 
 void cmp_result_free(cmp_result *r)
@@ -183,13 +240,16 @@ void cmp_result_free(cmp_result *r)
 	for (size_t i = 0; i < r->nside; i++) {
 		cmp_side *s = &r->side[i];
 		for (size_t k = 0; k < s->np; k++)
-			free(s->p[k].mismatch);
+			cmp_pair_free(&s->p[k]);
 		free(s->p);
 		gb_strlist_free(&s->missing);
 		gb_strlist_free(&s->extra);
 		gb_strlist_free(&s->fpwarn);
+		cmp_index_free(&s->index);
 	}
 	free(r->side);
+	cmp_index_free(&r->bindex);
 	gb_strlist_free(&r->warnings);
+	gb_strlist_free(&r->mismatches);
 	memset(r, 0, sizeof *r);
 }

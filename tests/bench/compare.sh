@@ -13,9 +13,12 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # --- fixtures with known ratios and verdicts
 "$B" "$F/base.json" "$F/other.json" >"$tmp/t.txt" 2>"$tmp/e.txt"
 is "$?" "0" "a comparison with a slower metric still exits 0 (verdicts never set the status)"
-grep -Eq '^fake +lat +ns \(lower\) +100 +200 +2\.000 +\+100\.0% .* slower$' "$tmp/t.txt"; ok $? "table: lat x2 slower"
-grep -Eq '^fake +bw .* 1\.500 .* faster$' "$tmp/t.txt"; ok $? "table: bw x1.5 faster"
-grep -Eq '^fake +noisy .* no significant difference$' "$tmp/t.txt"; ok $? "table: noisy no significant difference"
+grep -Eq '^fake +lat +ns \(lower\) +100 +200 +2\.000 +\+100\.0% .* one run each \(within run: slower\)$' "$tmp/t.txt"
+ok $? "table: lat x2, one run each (within run: slower)"
+grep -Eq '^fake +bw .* 1\.500 .* one run each \(within run: faster\)$' "$tmp/t.txt"; ok $? "table: bw x1.5 (within run: faster)"
+grep -Eq '^fake +noisy .* \(within run: no significant difference\)$' "$tmp/t.txt"; ok $? "table: noisy (within run: no difference)"
+grep -q "one run each: host drift not measured" "$tmp/t.txt"; ok $? "one run each: the table says host drift was not measured"
+! grep -Eq ' (slower|faster)$' "$tmp/t.txt"; ok $? "and never claims slower/faster from within-run samples"
 [ ! -s "$tmp/e.txt" ]; ok $? "nothing on stderr"
 
 "$B" "$F/base.json" "$F/other.json" "$F/mismatch.json" >"$tmp/m.txt"
@@ -29,7 +32,8 @@ grep -q "warning: fake: configuration differs" "$tmp/m.err"; ok $? "with JSON on
 "$B" --format json "$F/base.json" "$F/other.json" >"$tmp/c.json"
 is "$(jget "$tmp/c.json" schema)" "guestbench-compare/1" "JSON schema"
 is "$(jget "$tmp/c.json" 'comparisons[0].metrics[name=lat].ratio')" "2" "JSON ratio"
-is "$(jget "$tmp/c.json" 'comparisons[0].metrics[name=bw].verdict')" "faster" "JSON verdict"
+is "$(jget "$tmp/c.json" 'comparisons[0].metrics[name=bw].verdict')" "one run each: host drift not measured" "JSON verdict"
+is "$(jget "$tmp/c.json" 'comparisons[0].metrics[name=bw].within_run_verdict')" "faster" "JSON within-run verdict"
 "$B" --format csv "$F/base.json" "$F/other.json" | head -1 | grep -q '^base,label,bench,metric,unit,better,'
 ok $? "CSV header"
 "$B" --format markdown "$F/base.json" "$F/other.json" | grep -q '^| fake | lat | ns (lower) |'
@@ -50,10 +54,11 @@ if command -v xmllint >/dev/null; then
 else
 	skip "xmllint not installed (apt-get install libxml2-utils)" "SVG is well-formed XML"
 fi
-for l in native docker kvm fake/lat fake/bw; do
-	grep -q ">$l\\b\\|>$l (" "$tmp/c.svg" || { echo "# no label $l"; false; }
+for l in fake lat bw noisy docker kvm; do
+	grep -q ">$l<" "$tmp/c.svg" || { echo "# no label $l"; false; }
 	ok $? "SVG shows $l"
 done
+grep -q "docker, kvm vs native (base)" "$tmp/c.svg"; ok $? "SVG title names the environments"
 
 # --- errors: exit 2 with file:line:column, never a partial output
 echo keep >"$tmp/keep.json"
@@ -76,6 +81,69 @@ printf '{"schema":"guestbench/1","bench":"zzz","label":"z","results":[{"name":"m
 "$B" "$F/base.json" "$tmp/z.json" >/dev/null 2>"$tmp/e"; is "$?" "1" "no metric in common exits 1"
 grep -q "no metric in common" "$tmp/e"; ok $? "and says so"
 "$B" --help | grep -q -- "--svg"; ok $? "--help lists --svg"
+
+
+# --- launches: a campaign (paired by round), files by hand (unpaired)
+C=$F/campaign-effect.json
+"$B" "$C" >"$tmp/k.txt" 2>"$tmp/k.err"; is "$?" "0" "a campaign file alone compares (exit 0)"
+grep -Eq '^syscall +getpid .* 6/6, 6 paired .* slower$' "$tmp/k.txt"; ok $? "campaign: getpid +5 % under drift, paired: slower"
+grep -Eq '^syscall +cpuid .* equivalent$' "$tmp/k.txt"; ok $? "campaign: cpuid equivalent"
+grep -q "seccomp vs native (base)" "$tmp/k.txt"; ok $? "the campaign's first environment is the base"
+grep -q "startup round 3, position 2: timeout: killed after --timeout 120 s" "$tmp/k.txt"; ok $? "failed launch listed"
+grep -q "disturbed runs (kept; --drop-disturbed leaves them out) of native (1):" "$tmp/k.txt"; ok $? "disturbed run listed"
+"$B" --drop-disturbed "$C" >"$tmp/d.txt"; grep -q "disturbed runs (dropped) of native (1):" "$tmp/d.txt"
+ok $? "--drop-disturbed says how many it dropped"
+grep -Eq '^syscall +getpid .* 5/6, 5 paired ' "$tmp/d.txt"; ok $? "and pairs the rounds left"
+"$B" --base seccomp "$C" | grep -q "native vs seccomp (base)"; ok $? "--base NAME"
+"$B" --base nope "$C" 2>"$tmp/e" >/dev/null; is "$?" "2" "--base with no such environment exits 2"
+grep -q "no environment of that name (there are: native, seccomp)" "$tmp/e"; ok $? "and names the environments"
+"$B" --margin 10 "$C" | grep -Eq '^syscall +getpid .* equivalent$'; ok $? "--margin 10: the 5 % effect is equivalent"
+"$B" --margin -1 "$C" >/dev/null 2>&1; is "$?" "2" "--margin -1 exits 2"
+"$B" --format json "$C" >"$tmp/k.json"
+is "$(jget "$tmp/k.json" 'comparisons[0].metrics[name=getpid].design')" "paired by round" "JSON: design"
+is "$(jget "$tmp/k.json" 'comparisons[0].verdicts.slower')" "6" "JSON: verdict counts"
+is "$(jget "$tmp/k.json" 'margin_pct')" "3" "JSON: margin"
+is "$(jget "$tmp/k.json" 'comparisons[0].other.failed#')" "1" "JSON: failed launches"
+"$B" --format csv "$C" >"$tmp/k.csv"
+head -1 "$tmp/k.csv" | grep -q ',verdict,config_mismatch,design,launches_base,'; ok $? "CSV: new columns appended"
+grep -q '^native,seccomp,syscall,getpid,.*,slower,,paired by round,6,6,6,' "$tmp/k.csv"; ok $? "CSV: getpid row"
+"$B" --format markdown "$C" | grep -q '^| syscall | getpid | ns (lower) |.*| slower |$'; ok $? "Markdown: getpid row"
+"$B" "$F/campaign-aa.json" >"$tmp/aa.txt"; grep -q "15 metrics paired: 0 faster, 0 slower, 15 equivalent" "$tmp/aa.txt"
+ok $? "A/A campaign under 20 % drift: nothing faster or slower"
+"$B" "$F"/hand-native-*.json "$F"/hand-docker-*.json >"$tmp/h.txt"; is "$?" "0" "files by hand, three per label"
+grep -Eq '^syscall +getpid .* 3/3 ' "$tmp/h.txt"; ok $? "three launches a side"
+"$B" -q --svg "$tmp/k.svg" "$C"; ok $? "--svg of a campaign"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$tmp/k.svg"; ok $? "campaign SVG is well-formed XML"
+else
+	skip "xmllint not installed (apt-get install libxml2-utils)" "campaign SVG is well-formed XML"
+fi
+grep -q "launches paired by round" "$tmp/k.svg"; ok $? "SVG says how the intervals were made"
+for b in syscall stream startup; do grep -q "font-weight=\"bold\">$b<" "$tmp/k.svg"; ok $? "SVG: a panel for $b"; done
+grep -q ">slower &#215;1.05" "$tmp/k.svg"; ok $? "SVG: each row marked with its verdict and ratio"
+printf '{"schema":"guestbench-campaign/1","envs":[{"name":"a"},{"name":"b"}],"launches":[{"env":"a","round":1,"status":"ok","document":{"schema":"guestbench/1","bench":"x","label":"a","results":[{"name":"m","better":"lower","samples":[1,2]}]}},{"env":"b","round":1,"status":"failed","exit":127,"reason":"no such program"}]}' >"$tmp/f.json"
+"$B" "$tmp/f.json" >/dev/null 2>"$tmp/e"; is "$?" "1" "a campaign whose other environment never ran exits 1"
+grep -q "no metric in common" "$tmp/e"; ok $? "and says so"
+
+# --- inputs that must not exhaust the machine: refused, exit 2, file named
+timeout 120 "$B" /dev/zero "$F/base.json" >/dev/null 2>"$tmp/e"
+is "$?" "2" "/dev/zero as a result file exits 2 (no OOM)"
+grep -q "/dev/zero: more than 256 MiB" "$tmp/e"; ok $? "and says why ($(head -1 "$tmp/e"))"
+mkfifo "$tmp/fifo"
+yes '[0,' >"$tmp/fifo" 2>/dev/null & yes_pid=$!
+timeout 120 "$B" "$F/base.json" "$tmp/fifo" >/dev/null 2>"$tmp/e"
+is "$?" "2" "an endless FIFO exits 2"
+kill "$yes_pid" 2>/dev/null; wait "$yes_pid" 2>/dev/null
+grep -q "fifo: more than 256 MiB" "$tmp/e"; ok $? "the FIFO is read up to the cap only"
+truncate -s 300M "$tmp/huge.json"
+"$B" "$F/base.json" "$tmp/huge.json" >/dev/null 2>"$tmp/e"
+is "$?" "2" "a 300 MiB file exits 2"
+grep -q "huge.json: 314572800 bytes, more than gb-compare reads (256 MiB)" "$tmp/e"; ok $? "refused by its size"
+"$B" "$F/base.json" "$tmp" >/dev/null 2>"$tmp/e"; is "$?" "2" "a directory exits 2"
+grep -q "is a directory" "$tmp/e"; ok $? "and says so"
+printf '{"schema":"guestbench/1","config":%s%s}' "$(printf '[%.0s' $(seq 100))" "$(printf ']%.0s' $(seq 100))" >"$tmp/deep.json"
+"$B" "$F/base.json" "$tmp/deep.json" >/dev/null 2>"$tmp/e"; is "$?" "2" "100 levels of nesting exit 2"
+grep -q "deep.json:1: nested more than 64 deep" "$tmp/e"; ok $? "and say so"
 
 # --- two real runs of the same binary pair up completely
 S=$GB_BIN/gb-syscall

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Short libFuzzer runs (clang -fsanitize=fuzzer,address,undefined), one per
-# target: gb-compare's parser, seeded with the fixtures, and the option
+# target: gb-compare's parser and pairing, seeded with the fixtures and
+# tests/fuzz/corpus/compare_load, and the option
 # parser every binary uses (common/cli.c), seeded with a few argv.
 # Seconds, not minutes: they catch the shallow crashes in make test;
 # docs/testing.md has the long runs.  Skips, with the reason, when clang or
@@ -16,12 +17,14 @@ FLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_G
 
 # target NAME: sources and libraries, one line each
 declare -A SRC=(
-	[fuzz_compare_load]="tests/fuzz/fuzz_compare_load.c compare/load.c compare/stats.c compare/match.c compare/verdict.c compare/fingerprint.c compare/render.c compare/svg.c common/util.c common/json.c -ljansson -lm"
-	[fuzz_cli]="tests/fuzz/fuzz_cli.c common/cli.c common/util.c common/cgroup.c common/topo.c common/cpuid.c -lhwloc -lm"
+	# every compare/*.c but the command line (compare.c holds main's body)
+	[fuzz_compare_load]="tests/fuzz/fuzz_compare_load.c $(ls compare/*.c | grep -v '^compare/compare\.c$' | tr '\n' ' ')common/util.c common/json.c common/stats.c common/format.c -ljansson -lm"
+	[fuzz_cli]="tests/fuzz/fuzz_cli.c common/cli.c common/util.c common/cgroup.c common/topo.c common/cpuid.c common/parse.c common/fault.c common/output.c common/format.c common/mem.c -lhwloc -lnuma -lm"
 )
 seed() {	# TARGET DIR: the starting corpus
 	case $1 in
-	fuzz_compare_load) cp tests/fixtures/compare/*.json "$2/" ;;
+	fuzz_compare_load)	# base and other document, split at a NUL byte (see the target)
+		cp tests/fixtures/compare/*.json tests/fuzz/corpus/compare_load/* "$2/" ;;
 	fuzz_cli)	# 2 control bytes (common groups, positional limit), then NUL-separated argv
 		printf '\x3f\x01--size\0004G\0-n\00042\0--mode=node:3\0--list\0x,zz\0' >"$2/a"
 		printf '\x3f\x00-cvq\0--wait=1.5ms\0--ratio\0.25\0--format=json\0-o\0-\0--\0pos\0' >"$2/b"

@@ -88,20 +88,24 @@ static void test_pairs(void)
 	if (!ok(rc == 0, "fixtures load (%s)", rc ? err : "ok"))
 		return;
 	cmp_result r;
-	cmp_match(&r, &env[0], env + 1, 2, 0.05);
+	cmp_match(&r, &env[0], env + 1, 2, 0.05, 0.03);
 	const cmp_side *s = &r.side[0];
 	is_int((long long)s->np, 3, "docker: every metric paired");
 	is_int((long long)s->missing.n, 0, "docker: none missing");
 	const cmp_pair *p = pair(s, "lat");
 	is_num(p->ratio, 2, 1e-12, "lat ratio 2");
 	is_num(p->delta_pct, 100, 1e-9, "lat +100%");
-	is_str(cmp_verdict_name(p->verdict), "slower", "lat: lower is better, doubled: slower");
+	is_str(cmp_verdict_name(p->verdict), "one run each: host drift not measured",
+	       "lat: one run each, never \"slower\" from within-run samples");
+	is_str(p->within, "slower", "lat: lower is better, doubled: the within-run test says slower");
+	is_str(cmp_design_name(p->design), "one run each", "lat: design one run each");
 	p = pair(s, "bw");
 	is_num(p->ratio, 1.5, 1e-12, "bw ratio 1.5");
-	is_str(cmp_verdict_name(p->verdict), "faster", "bw: higher is better, x1.5: faster");
+	is_str(p->within, "faster", "bw: higher is better, x1.5: within-run faster");
 	ok(p->ci_lo < 1.5 && p->ci_hi > 1.5 && p->ci_lo > 1, "bw CI around 1.5, above 1");
 	p = pair(s, "noisy");
-	is_str(cmp_verdict_name(p->verdict), "no significant difference", "noisy +1%: no significant difference");
+	is_str(p->within, "no significant difference", "noisy +1%: within-run no significant difference");
+	is_int(p->verdict, CMP_ONE_EACH, "noisy: one run each");
 	ok(p->ci_lo < 1 && p->ci_hi > 1, "noisy CI straddles 1");
 	ok(!p->mismatch, "same config: no mismatch mark");
 	is_int((long long)s->fpwarn.n, 0, "same fingerprint: no difference reported");
@@ -130,7 +134,10 @@ static void test_pairs(void)
 	json_t *c0 = json_array_get(json_object_get(j, "comparisons"), 0);
 	json_t *m0 = json_array_get(json_object_get(c0, "metrics"), 0);
 	is_num(json_number_value(json_object_get(m0, "ratio")), 2, 1e-12, "JSON: ratio");
-	is_str(json_string_value(json_object_get(m0, "verdict")), "slower", "JSON: verdict");
+	is_str(json_string_value(json_object_get(m0, "verdict")), "one run each: host drift not measured",
+	       "JSON: verdict");
+	is_str(json_string_value(json_object_get(m0, "within_run_verdict")), "slower", "JSON: within_run_verdict");
+	is_str(json_string_value(json_object_get(m0, "design")), "one run each", "JSON: design");
 	ok(json_is_number(json_object_get(json_object_get(m0, "welch"), "df")), "JSON: welch.df");
 	ok(json_array_size(json_object_get(m0, "ci95")) == 2, "JSON: ci95 pair");
 	json_decref(j);
@@ -153,7 +160,10 @@ static void test_pairs(void)
 	f = open_memstream(&buf, &len);
 	cmp_svg(&r, f);
 	fclose(f);
-	ok(strstr(buf, "<svg") && strstr(buf, "</svg>") && strstr(buf, "fake/noisy"), "SVG has the groups");
+	ok(strstr(buf, "<svg") && strstr(buf, "</svg>") && strstr(buf, ">fake</text>") && strstr(buf, ">noisy</text>"),
+	   "SVG has the benchmark's panel and its metrics");
+	ok(strstr(buf, "fill=\"#d9f0d3\"") != NULL, "SVG shades the equivalence band");
+	ok(strstr(buf, "ONE RUN EACH") != NULL, "SVG says one run each: host drift not measured");
 	free(buf);
 	cmp_result_free(&r);
 	for (int i = 0; i < 3; i++)
@@ -170,7 +180,7 @@ static void test_suite(void)
 	is_int((long long)a.nruns, 2, "suite: two runs");
 	ok(a.runs[1].env == a.env && a.env, "suite: runs share the top-level fingerprint");
 	cmp_result r;
-	cmp_match(&r, &a, &b, 1, 0.05);
+	cmp_match(&r, &a, &b, 1, 0.05, 0.03);
 	is_num(pair(&r.side[0], "lat")->ratio, 3, 1e-12, "suite: lat ratio 3");
 	ok(contains(&r.side[0].missing, "other/x (gvisor: no /dev/shm here)"), "skipped benchmark: its reason");
 	cmp_result_free(&r);
@@ -189,6 +199,44 @@ static void test_suite(void)
 	cmp_env_free(&a);
 }
 
+
+/* A name that is a prefix of another list entry up to a ':' must not be
+ * taken for it: "a: b" against the other side's unavailable "a" with the
+ * reason "b:" once printed the bytes after that entry's end (issue 15). */
+static void test_reason_overread(void)
+{
+	static const char *const base[] = {
+		"{\"schema\":\"guestbench/1\",\"bench\":\"b\",\"label\":\"n\",\"results\":[{\"name\":\"a: b\","
+		"\"better\":\"lower\",\"samples\":[1,2]}]}",
+		"{\"schema\":\"guestbench-suite/1\",\"label\":\"n\",\"runs\":[{\"schema\":\"guestbench/1\","
+		"\"bench\":\"x: y\",\"results\":[{\"name\":\"m\",\"better\":\"lower\",\"samples\":[1,2]}]}]}",
+	};
+	static const char *const other[] = {
+		"{\"schema\":\"guestbench/1\",\"bench\":\"b\",\"label\":\"o\",\"results\":[{\"name\":\"z\","
+		"\"better\":\"lower\",\"samples\":[1,2]}],\"unavailable\":[{\"name\":\"a\",\"reason\":\"b:\"}]}",
+		"{\"schema\":\"guestbench-suite/1\",\"label\":\"o\",\"runs\":[],\"skipped\":[{\"bench\":\"x\","
+		"\"reason\":\"y:\"}]}",
+	};
+	static const char *const want[] = { "b/a: b (o: not in the results)", "x: y/m (o: benchmark not run)" };
+	for (int i = 0; i < 2; i++) {
+		cmp_env a, b;
+		char err[512];
+		int rc = cmp_parse(&a, "a.json", base[i], strlen(base[i]), err, sizeof err);
+		rc |= cmp_parse(&b, "b.json", other[i], strlen(other[i]), err, sizeof err);
+		if (ok(rc == 0, "colon documents %d load (%s)", i, rc ? err : "ok")) {
+			cmp_result r;
+			cmp_match(&r, &a, &b, 1, 0.05, 0.03);
+			const gb_strlist *l = &r.side[0].missing;
+			ok(l->n == 1 && strcmp(l->v[0], want[i]) == 0, "%s: a name ending where another's reason "
+			   "has a colon is not matched to it (got \"%s\")", i ? "skipped" : "unavailable",
+			   l->n ? l->v[0] : "(nothing)");
+			cmp_result_free(&r);
+		}
+		cmp_env_free(&a);
+		cmp_env_free(&b);
+	}
+}
+
 int main(void)
 {
 	const char *root = getenv("GB_ROOT");
@@ -199,5 +247,6 @@ int main(void)
 	test_errors();
 	test_pairs();
 	test_suite();
+	test_reason_overread();
 	return tap_done();
 }
