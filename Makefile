@@ -114,7 +114,7 @@ $(foreach b,$(BENCHES) $(TOOLS),$(eval $(call bench_rule,$(b))))
 # The multi-call binary: suite/*.c (dispatcher, suite) + every benchmark's
 # objects + their libraries, linked once.  The gb-* binaries stay: each
 # is still built on its own, for a guest that needs only one of them.
-SUITE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard suite/*.c))
+SUITE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard suite/*.c rounds/*.c))
 GB_ALL_OBJ  := $(foreach b,$(BENCHES),$($(b)_OBJ))
 GB_ALL_LIBS := $(foreach b,$(BENCHES),$(LIBS_$(b))) -ljansson
 bin/guestbench: $(SUITE_OBJ) $(GB_ALL_OBJ) $(LIBGB) $(BUILD)/common/udev_stub.o

@@ -69,3 +69,10 @@ void gb_suite_json(const gb_suite *s, FILE *f)
 	gb_json_obj_end(&j);
 	gb_json_end(&j);
 }
+
+/* The same writing for another document made of parsed parts (the
+ * campaign of guestbench rounds). */
+void gb_json_put(gb_json *j, const char *key, json_t *v)
+{
+	put(j, key, v);
+}

@@ -38,6 +38,7 @@ extern const size_t gb_napplets;
 const gb_applet *gb_applet_find(const char *name);
 
 int suite_main(int argc, char **argv);
+int rounds_main(int argc, char **argv);	/* rounds/ */
 
 /* What became of one benchmark run as a child process. */
 typedef struct gb_child {
@@ -75,6 +76,10 @@ typedef struct gb_suite {
 /* The guestbench-suite/1 document (docs/json.md), written with the same
  * number formatting as the benchmarks' own documents. */
 void gb_suite_json(const gb_suite *s, FILE *f);
+/* A parsed value through common/json's writer (doc.c), numbers as in
+ * every benchmark's document. */
+struct gb_json;
+void gb_json_put(struct gb_json *j, const char *key, json_t *v);
 
 /* The summary: one line per benchmark, headline metrics and verdict. */
 void gb_suite_table(const gb_suite *s, FILE *f);

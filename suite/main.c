@@ -27,6 +27,7 @@ static void usage(FILE *f)
 		"usage: guestbench BENCH [options]     run one benchmark (BENCH --help: its options)\n"
 		"       guestbench suite [options]     run every benchmark, one JSON document\n"
 		"       gb-BENCH [options]             the same through a link named gb-BENCH\n"
+		"       guestbench rounds --env NAME=CMD...  several environments in interleaved rounds\n"
 		"       guestbench init [--cmdline TEXT]   PID-1 mode: a VM's /init (init --help)\n"
 		"       guestbench --list | --version | --help\n\n"
 		"benchmarks:", GB_VERSION);
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "suite") == 0)
 		return suite_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "rounds") == 0)
+		return rounds_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "init") == 0)
 		return init_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
