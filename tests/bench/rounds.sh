@@ -274,5 +274,10 @@ else
 		"the guest's document, read from the console, is the launch's"
 	is "$(jget "$tmp/vm.json" 'launches[0].document.env.virtualization.hypervisor')" "QEMU TCG" \
 		"its fingerprint says QEMU TCG"
+	"$GB_ROOT/scripts/gb-qemu-run" --accel tcg --timeout 240 -- syscall --bogus >"$tmp/vb.out" 2>"$tmp/vb.err"
+	is "$?" 2 "gb-qemu-run: the guest command's exit status (2, a usage error) is its own"
+	grep -q "unknown option '--bogus'" "$tmp/vb.err"; ok $? "and the guest's stderr comes out on stderr"
+	"$GB_ROOT/scripts/gb-qemu-run" --accel tcg -- syscall "it's" >/dev/null 2>"$tmp/vq.err"
+	is "$?.$(grep -c 'quote character' "$tmp/vq.err")" "2.1" "gb-qemu-run refuses a quote it cannot pass to the VM"
 fi
 done_testing
