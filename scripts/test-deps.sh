@@ -17,6 +17,7 @@ libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzze
 qemu-system-x86:/usr/bin/qemu-system-x86_64
 linux-image-amd64:/usr/share/doc/linux-image-amd64
 cpio:/usr/bin/cpio
+runc:/usr/sbin/runc
 "
 sh "$(dirname "$0")/apt-want.sh" $pairs || echo "guestbench: some test tools could not be installed; their tests will be skipped" >&2
 exit 0

@@ -207,6 +207,30 @@ is "$(jget "$tmp/real.json" 'launches[env=again].document.label').$(jget "$tmp/r
 "$GB_BIN/gb-compare" "$tmp/real.json" >"$tmp/cmp.out" 2>"$tmp/cmp.err"; rc=$?
 [ $rc -lt 128 ]; ok $? "gb-compare reads the campaign without crashing (exit $rc)"
 
+# --- the known-cost environment: seccomp rules that read an argument
+S=$GB_TOOLS/seccomp-run
+if [ ! -x "$S" ]; then
+	skip "tests/tools/seccomp-run is not built" "seccomp-run --arg-rules"
+elif ! command -v python3 >/dev/null; then
+	skip "python3 is missing (it makes a system call with a chosen argument)" "seccomp-run --arg-rules"
+else
+	probe='import ctypes, sys; l = ctypes.CDLL(None, use_errno=True)
+r = l.syscall(39, ctypes.c_long(int(sys.argv[1], 0) << 32))
+print(r if r < 0 else "pid", ctypes.get_errno() if r < 0 else 0)'
+	is "$("$S" --arg-rules 300 -- python3 -c "$probe" 0x5ecc0000)" "-1 1" \
+		"--arg-rules 300: getpid with the first rule's argument fails EPERM (the rule reads the argument)"
+	is "$("$S" --arg-rules 300 -- python3 -c "$probe" 0x5ecc012b)" "-1 1" "and with the 300th rule's"
+	is "$("$S" --arg-rules 300 -- python3 -c "$probe" 0x5ecc012c)" "pid 0" "one past the last rule: allowed"
+	is "$("$S" --nr-rules 300 -- python3 -c "$probe" 0x5ecc0000)" "pid 0" "--nr-rules: arguments are not looked at"
+	"$S" --arg-rules 0 -- true 2>/dev/null; is "$?" 125 "--arg-rules 0 is refused"
+	"$S" --arg-rules 5000 -- true 2>/dev/null; is "$?" 125 "more rules than a filter holds are refused"
+	"$G" rounds --rounds 1 --quick --only syscall --args 'syscall: --only getpid,clock_gettime_vdso -r 3' \
+		--env native="$G" --env seccomp="$S --arg-rules 300 -- $G" -q -o "$tmp/sc.json"
+	is "$?" 0 "a campaign native vs seccomp-run --arg-rules 300: exit 0"
+	is "$(jget "$tmp/sc.json" 'launches[env=seccomp].document.env.kernel.seccomp')" 2 \
+		"the seccomp launch runs under a filter (seccomp mode 2)"
+fi
+
 # --- a real container: runc, a bundle holding only the static binary
 why=
 if ! command -v runc >/dev/null; then why="runc is not installed (scripts/test-deps.sh installs it)"
