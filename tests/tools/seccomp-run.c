@@ -63,14 +63,29 @@ static int nr_of(const char *s, size_t len)
 #define ARG_MAGIC 0x5ecc0000u
 #define NR_MAGIC 100000u	/* no system call has a number this high */
 
-static int install(struct sock_filter *prog, unsigned n)
+/* The check every filter starts with: another architecture's calls
+ * (int 0x80 from a 64-bit process) have other numbers - kill. */
+static unsigned arch_check(struct sock_filter *prog)
 {
+	unsigned n = 0;
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	return n;
+}
+
+/* End the filter with "allow", install it and execute cmd under it. */
+static int run_under(struct sock_filter *prog, unsigned n, char **cmd)
+{
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	struct sock_fprog fp = { .len = (unsigned short)n, .filter = prog };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)) {
 		perror("seccomp-run: installing the filter");
-		return -1;
+		return 125;
 	}
-	return 0;
+	execvp(cmd[0], cmd);
+	perror("seccomp-run: exec");
+	return 127;
 }
 
 /* --arg-rules N / --nr-rules N */
@@ -85,10 +100,7 @@ static int known_cost(int argc, char **argv)
 	}
 	int by_arg = strcmp(argv[1], "--arg-rules") == 0;
 	static struct sock_filter prog[4 + 3 * MAX_RULES];
-	unsigned n = 0;
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	unsigned n = arch_check(prog);
 	for (long i = 0; i < rules; i++) {
 		/* each rule loads what it looks at, as a compiled profile does */
 		if (by_arg)
@@ -101,12 +113,7 @@ static int known_cost(int argc, char **argv)
 							 (by_arg ? ARG_MAGIC : NR_MAGIC) + (unsigned)i, 0, 1);
 		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
 	}
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	if (install(prog, n) < 0)
-		return 125;
-	execvp(argv[4], argv + 4);
-	perror("seccomp-run: exec");
-	return 127;
+	return run_under(prog, n, argv + 4);
 }
 
 int main(int argc, char **argv)
@@ -120,11 +127,8 @@ int main(int argc, char **argv)
 	}
 	int err = errno_of(argv[1]);
 	struct sock_filter prog[64];
-	unsigned n = 0;
-	/* wrong architecture -> kill; then compare the call number */
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	unsigned n = arch_check(prog);
+	/* then compare the call number */
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	for (const char *p = argv[2]; *p && n < 60;) {
 		size_t len = strcspn(p, ",");
@@ -137,10 +141,5 @@ int main(int argc, char **argv)
 		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA));
 		p += len + (p[len] == ',');
 	}
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	if (install(prog, n) < 0)
-		return 125;
-	execvp(argv[4], argv + 4);
-	perror("seccomp-run: exec");
-	return 127;
+	return run_under(prog, n, argv + 4);
 }
