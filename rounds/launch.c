@@ -79,11 +79,13 @@ static int check_doc(const gb_child *ch, const rd_bench *b, const rd_env *e, int
 			 label ? label : "(none)", e->name);
 		return -1;
 	}
-	if ((!plan && !json_is_array(json_object_get(d, "results"))) || !json_is_boolean(json_object_get(d, "valid"))) {
-		snprintf(why, len, "the document lacks \"results\" or \"valid\"");
+	/* a plan is the resolved "config" and nothing measured */
+	if (plan ? !json_is_object(json_object_get(d, "config")) :
+		   !json_is_array(json_object_get(d, "results")) || !json_is_boolean(json_object_get(d, "valid"))) {
+		snprintf(why, len, "the document lacks %s", plan ? "\"config\"" : "\"results\" or \"valid\"");
 		return -1;
 	}
-	if (!json_is_true(json_object_get(d, "valid"))) {
+	if (json_is_false(json_object_get(d, "valid"))) {
 		const char *r = json_string_value(json_array_get(json_object_get(d, "invalid_reasons"), 0));
 		snprintf(why, len, "the benchmark's validation failed: %s", r ? r : "no reason given");
 		return -1;

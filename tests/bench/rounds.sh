@@ -146,6 +146,10 @@ is "$(jget "$tmp/s.json" 'launches[0].status').$(jget "$tmp/s.json" 'envs[0].exe
 	-q -o "$tmp/pipe.json"
 is "$(jget "$tmp/pipe.json" 'launches[0].status').$(cat "$tmp/p.log")" "ok.syscall --only it s --label p --format json -o -" \
 	"a pipe with {args}: the words go there, quoted for the shell"
+"$G" rounds --rounds 1 --only syscall --args "syscall: --only it\\'s" --env q="$FAKE $tmp/q.log 1 1 x {args} | cat" \
+	-q -o "$tmp/q.json"
+is "$(jget "$tmp/q.json" 'launches[0].status').$(cat "$tmp/q.log")" "ok.syscall --only it's --label q --format json -o -" \
+	"a quote in an argument survives the shell"
 "$G" rounds --rounds 1 --only syscall --args "syscall: --only 'it s'" \
 	--env e="sh -c 'exec $FAKE $tmp/e.log 1 1 x {args}'" -q -o "$tmp/e.json"
 is "$(jget "$tmp/e.json" 'launches[0].status').$(cat "$tmp/e.log")" "ok.syscall --only it s --label e --format json -o -" \
