@@ -211,6 +211,18 @@ is "$(jget "$tmp/real.json" 'launches[env=again].document.label').$(jget "$tmp/r
 "$GB_BIN/gb-compare" "$tmp/real.json" >"$tmp/cmp.out" 2>"$tmp/cmp.err"; rc=$?
 [ $rc -lt 128 ]; ok $? "gb-compare reads the campaign without crashing (exit $rc)"
 
+# --- same work with the real binary: its plans
+if ! "$G" stream --quick --plan --format json >"$tmp/plan.json" 2>/dev/null; then
+	skip "guestbench stream has no --plan (yet)" "a real campaign's plans"
+else
+	"$G" rounds --rounds 1 --quick --only stream --env a="$G" --env b="$G" -q -o "$tmp/rp.json"
+	is "$?" 0 "a real campaign of stream --quick with plans: exit 0"
+	sz=$(jget "$tmp/rp.json" settings.resolved_config.stream.size)
+	[[ $sz =~ ^[0-9]+$ ]]; ok $? "stream's size resolved from the real plans ($sz)"
+	is "$(jget "$tmp/rp.json" 'launches[env=a].document.config.size').$(jget "$tmp/rp.json" 'launches[env=b].document.config.size')" \
+		"$sz.$sz" "both launches ran that size"
+fi
+
 # --- the known-cost environment: seccomp rules that read an argument
 S=$GB_TOOLS/seccomp-run
 if [ ! -x "$S" ]; then
