@@ -1,6 +1,7 @@
 /* table.c - the campaign's summary: one line per benchmark and
- * environment with its launches (ok / not) and the median over its ok
- * launches of the benchmark's first headline metric (benches.c).  The
+ * environment with its launches (ok / not), how many of the ok ones say
+ * they were disturbed, and the median over its ok launches of the
+ * benchmark's first headline metric (benches.c).  The
  * comparison itself is gb-compare's: this only shows that the campaign
  * ran, and roughly what came out. */
 #include <math.h>
@@ -52,7 +53,7 @@ void rd_table(const rd_campaign *c, FILE *f)
 	for (int bi = 0; bi < c->nbenches; bi++) {
 		const gb_applet *a = c->benches[bi].applet;
 		for (int ei = 0; ei < c->nenvs; ei++) {
-			size_t i, nv = 0, runs = 0, ok = 0;
+			size_t i, nv = 0, runs = 0, ok = 0, dist = 0;
 			json_t *l;
 			char name[128] = "", why[160] = "";
 			const char *unit = "";
@@ -69,6 +70,7 @@ void rd_table(const rd_campaign *c, FILE *f)
 					continue;
 				}
 				ok++;
+				dist += json_is_true(json_object_get(l, "disturbed"));
 				double v = headline(a, json_object_get(l, "document"), name, sizeof name, &unit);
 				if (!isnan(v))
 					vals[nv++] = v;
@@ -83,7 +85,10 @@ void rd_table(const rd_campaign *c, FILE *f)
 				gb_fmt_num(num, sizeof num, m);
 				snprintf(med, sizeof med, "%s %s %s", name, num, unit ? unit : "");
 			}
-			fprintf(f, "%-13s %-16s %9s  %s%s%.150s\n", a->name, c->envs[ei].name, count, med,
+			char dtxt[40] = "";
+			if (dist)	/* the document said a neighbour, steal or throttling touched it */
+				snprintf(dtxt, sizeof dtxt, "  (%zu disturbed)", dist);
+			fprintf(f, "%-13s %-16s %9s  %s%s%s%.150s\n", a->name, c->envs[ei].name, count, med, dtxt,
 				why[0] ? "  first failure: " : "", why);
 		}
 	}

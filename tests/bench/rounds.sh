@@ -42,8 +42,9 @@ while [ $# -gt 0 ]; do
 done
 results='[{"name":"getpid","unit":"ns","better":"lower","n":1,"median":100,"samples":[100]}]'
 [ $plan = 1 ] && results='[]'
-printf '{"schema":"guestbench/1","bench":"%s","version":"0.1.0","label":"%s","config":{"size":%s,"threads":%s,"n":%s,"blas_core_used":"%s"},"results":%s,"valid":true}\n' \
-	"$bench" "$label" "$size" "$threads" "$n" "$core" "$results"
+dist=false; [ "$label" = noisy ] && dist=true
+printf '{"schema":"guestbench/1","bench":"%s","version":"0.1.0","label":"%s","config":{"size":%s,"threads":%s,"n":%s,"blas_core_used":"%s"},"results":%s,"valid":true,"disturbance":{"disturbed":%s}}\n' \
+	"$bench" "$label" "$size" "$threads" "$n" "$core" "$results" "$dist"
 EOF
 chmod +x "$FAKE"
 fake() { echo "$FAKE $tmp/$1.log ${2:-1000} ${3:-4} ${4:-Haswell}"; }	# NAME [SIZE THREADS CORE]
@@ -132,6 +133,12 @@ is "$?" 3 "no environment could run at all: exit 3"
 is "$(jget "$tmp/none.json" complete)" true "and the document is still written"
 "$G" rounds --rounds 1 --only syscall --env x=/nonexistent/guestbench -q -o "$tmp/nx.json" 2>/dev/null
 jget "$tmp/nx.json" 'launches[0].reason' | grep -q "exit status 127"; ok $? "a program that does not exist: failed, exit 127"
+
+"$G" rounds --rounds 2 --only syscall --env noisy="$(fake noisy)" --env calm="$(fake calm)" -o "$tmp/d.json" >"$tmp/d.out"
+is "$(jget "$tmp/d.json" 'launches[env=noisy].disturbed').$(jget "$tmp/d.json" 'launches[env=calm].disturbed')" "true.false" \
+	"disturbed: the document's disturbance.disturbed"
+grep -Eq '^syscall +noisy +2/2 .*\(2 disturbed\)' "$tmp/d.out"; ok $? "the summary counts the disturbed launches"
+is "$(jget "$tmp/bad.json" 'launches[env=junk].disturbed')" null "no document: disturbed is null"
 
 # --- {args}, shell commands
 : >"$tmp/w.log"
