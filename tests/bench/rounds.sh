@@ -140,6 +140,17 @@ is "$(jget "$tmp/d.json" 'launches[env=noisy].disturbed').$(jget "$tmp/d.json" '
 grep -Eq '^syscall +noisy +2/2 .*\(2 disturbed\)' "$tmp/d.out"; ok $? "the summary counts the disturbed launches"
 is "$(jget "$tmp/bad.json" 'launches[env=junk].disturbed')" null "no document: disturbed is null"
 
+# progress: on a terminal only
+if command -v script >/dev/null; then
+	script -qc "$G rounds --rounds 2 --only syscall --env a='$(fake a)' --env b=false -o $tmp/tty.json" /dev/null \
+		>"$tmp/tty.out" 2>&1 </dev/null
+	grep -q "round 2/2 (0 left): syscall in b  \[launch 3/4, ETA" "$tmp/tty.out"
+	ok $? "on a terminal, progress shows the round, the rounds left and an ETA"
+else
+	skip "script (util-linux) is missing: no terminal to test with" "progress on a terminal"
+fi
+! grep -q "ETA" "$tmp/bad.err"; ok $? "stderr not a terminal: no progress lines"
+
 # --- {args}, shell commands
 : >"$tmp/w.log"
 "$G" rounds --rounds 1 --only syscall --args 'syscall: --only getpid' \
