@@ -16,11 +16,10 @@
 #  - every gb-* is -static: the same file is copied into containers, VM disks
 #    and initramfs images that have no libraries at all.
 
-# The benchmarks that exist.  Adding one = a folder with <name>_main(), its
-# declaration in common/benches.h, a word here (`make BENCHES="syscall
-# stream"` builds a benchmark that is not listed yet) and its line in
-# suite/benches.c, the table of the multi-call bin/guestbench, which links
-# every benchmark listed here.
+# The benchmarks that exist.  Adding one (docs/design.md) = a folder with
+# <name>_main(), its line in registry/benches.c (the table of the
+# multi-call bin/guestbench, which links every benchmark listed here) and
+# a word here (`make BENCHES="syscall stream"` builds one not listed yet).
 BENCHES := syscall stream randomaccess linpack diskio netlat startup
 
 # Programs built the same way that are not benchmarks (the suite does not
@@ -81,7 +80,7 @@ build-deps:
 	$(Q)scripts/deps.sh
 
 # -------------------------------------------------------------- common --
-COMMON_SRC := $(filter-out common/udev_stub.c common/main.c,$(wildcard common/*.c))
+COMMON_SRC := $(filter-out common/udev_stub.c,$(wildcard common/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBGB      ?= common/libgbcommon.a
 
@@ -95,10 +94,10 @@ $(BUILD)/%.o: %.c | $(NEED_DEPS)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # ---------------------------------------------------------- benchmarks --
-# bin/gb-X = X/*.c + common/main.c built with GB_MAIN=X_main + the library.
+# bin/gb-X = X/*.c + registry/single.c built with GB_MAIN=X_main + the library.
 define bench_rule
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $(1)/*.c))
-$(BUILD)/main-$(1).o: common/main.c | $(NEED_DEPS)
+$(BUILD)/main-$(1).o: registry/single.c | $(NEED_DEPS)
 	@mkdir -p $$(dir $$@)
 	$(Q)$$(CC) $$(CFLAGS) -MMD -MP -DGB_MAIN=$(1)_main -c $$< -o $$@
 bin/gb-$(1): $$($(1)_OBJ) $(BUILD)/main-$(1).o $(LIBGB) $(BUILD)/common/udev_stub.o
@@ -111,10 +110,14 @@ endef
 $(foreach b,$(BENCHES) $(TOOLS),$(eval $(call bench_rule,$(b))))
 
 # ---------------------------------------------------------- guestbench --
-# The multi-call binary: suite/*.c (dispatcher, suite) + every benchmark's
-# objects + their libraries, linked once.  The gb-* binaries stay: each
-# is still built on its own, for a guest that needs only one of them.
-SUITE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard suite/*.c rounds/*.c))
+# The multi-call binary: registry/ (the table, the dispatcher), suite/,
+# init/ (PID-1 mode), rounds/ (campaigns) + every benchmark's objects + their
+# libraries, linked once.  The gb-* binaries stay: each is still built on
+# its own, for a guest that needs only one of them.  These folders see
+# each other's headers; common/ sees only its own.
+APPS        := registry suite init rounds
+SUITE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(filter-out registry/single.c,$(foreach d,$(APPS),$(wildcard $(d)/*.c))))
+$(SUITE_OBJ): override CFLAGS += $(APPS:%=-I%)
 GB_ALL_OBJ  := $(foreach b,$(BENCHES),$($(b)_OBJ))
 GB_ALL_LIBS := $(foreach b,$(BENCHES),$(LIBS_$(b))) -ljansson
 bin/guestbench: $(SUITE_OBJ) $(GB_ALL_OBJ) $(LIBGB) $(BUILD)/common/udev_stub.o
@@ -166,7 +169,7 @@ run: all
 	$(Q)mkdir -p results
 	$(Q)bin/guestbench suite --quick --label $(LABEL) -o results/$(LABEL).json
 
-# An initramfs whose /init is guestbench (PID-1 mode, suite/init.c):
+# An initramfs whose /init is guestbench (PID-1 mode, init/init.c):
 # boot any x86-64 kernel with it, e.g. (docs/startup.md)
 #   qemu-system-x86_64 -M microvm -kernel /boot/vmlinuz-... -initrd build/initramfs.cpio \
 #     -nographic -serial stdio -append 'console=ttyS0 quiet guestbench.run="suite --quick --format json"'

@@ -1,5 +1,6 @@
 /* cli.c - the option table parser (see cli.h). */
 #include "cli.h"
+#include "output.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -56,43 +57,52 @@ static int check_numa(const char *v, char *msg, unsigned len)
 static void add_common(gb_cli *cli, unsigned groups)
 {
 	const gb_opt tab[] = {
-		{ "repeat", 'r', GB_OPT_INT, C(repeat), "10", 1, 1000000, NULL, "N",
-		  "samples kept per metric (after the warm-up)", NULL },
-		{ "warmup", 0, GB_OPT_INT, C(warmup), "1", 0, 1000, NULL, "N",
-		  "samples run first and discarded", NULL },
-		{ "time-limit", 0, GB_OPT_DURATION, C(time_limit), NULL, 0, 1e6, NULL, "TIME",
-		  "stop repeating after this long (e.g. 30s, 2m); 0 = no limit", NULL },
-		{ "quick", 0, GB_OPT_FLAG, C(quick), NULL, 0, 0, NULL, NULL,
-		  "a run of a few seconds (smaller sizes, fewer repeats)", NULL },
-		{ "min-time", 0, GB_OPT_DURATION, C(min_time), "5ms", 1e-6, 10, NULL, "TIME",
-		  "each sample lasts at least this long (short operations are batched)", NULL },
-		{ "threads", 't', GB_OPT_INT, C(threads), NULL, 1, 4096, NULL, "N",
-		  "threads (default: the effective CPUs: affinity, cpuset, quota)", NULL },
-		{ "cpus", 0, GB_OPT_STRING, C(cpus), NULL, 0, 0, NULL, "LIST",
-		  "use these CPUs only, e.g. 0-3,6 (default: the effective set)", check_cpulist },
-		{ "size", 0, GB_OPT_SIZE, C(size), NULL, 4096, 0x1p62, NULL, "SIZE",
-		  "working-set size, e.g. 512M, 4G (default: sized to the machine)", NULL },
-		{ "pages", 0, GB_OPT_CHOICE, C(pages), "auto", 0, 0, "auto|4k|thp|2m|1g", "MODE",
-		  "page size for large buffers", NULL },
-		{ "numa", 0, GB_OPT_CHOICE, C(numa), "local", 0, 0, "local|interleave|node:|cross", "MODE",
-		  "memory placement", check_numa },
-		{ "label", 0, GB_OPT_STRING, C(label), "unlabelled", 0, 0, NULL, "NAME",
-		  "name of this environment in the results (native, docker, kvm, ...)", check_label },
-		{ "format", 0, GB_OPT_CHOICE, C(format), "table", 0, 0, "table|json|csv", "FMT",
-		  "output format (with -o: the file's, default from its extension)", NULL },
-		{ "output", 'o', GB_OPT_STRING, C(output), NULL, 0, 0, NULL, "FILE",
-		  "write the results to FILE; a summary table still goes to stdout", NULL },
-		{ "quiet", 'q', GB_OPT_FLAG, C(quiet), NULL, 0, 0, NULL, NULL,
-		  "print nothing on stdout (results only to -o FILE)", NULL },
-		{ "verbose", 'v', GB_OPT_FLAG, C(verbose), NULL, 0, 0, NULL, NULL,
-		  "explain what is being done, on stderr", NULL },
-		{ "version", 0, GB_OPT_FLAG, C(version), NULL, 0, 0, NULL, NULL,
-		  "print the version and exit", NULL },
-		{ "help", 'h', GB_OPT_FLAG, C(help), NULL, 0, 0, NULL, NULL,
-		  "print this help and exit", NULL },
+		{ .name = "repeat", .short_name = 'r', .type = GB_OPT_INT, .dest = C(repeat), .def = "10",
+		  .min = 1, .max = 1000000, .metavar = "N",
+		  .help = "samples kept per metric (after the warm-up)" },
+		{ .name = "warmup", .type = GB_OPT_INT, .dest = C(warmup), .def = "1", .max = 1000,
+		  .metavar = "N", .help = "samples run first and discarded" },
+		{ .name = "time-limit", .type = GB_OPT_DURATION, .dest = C(time_limit), .max = 1e6,
+		  .metavar = "TIME", .help = "stop repeating after this long (e.g. 30s, 2m); 0 = no limit" },
+		{ .name = "quick", .type = GB_OPT_FLAG, .dest = C(quick),
+		  .help = "a run of a few seconds (smaller sizes, fewer repeats)" },
+		{ .name = "plan", .type = GB_OPT_FLAG, .dest = C(plan),
+		  .help = "print the configuration a run would use (sizes, threads, kernels); measure nothing" },
+		{ .name = "min-time", .type = GB_OPT_DURATION, .dest = C(min_time), .def = "5ms", .min = 1e-6,
+		  .max = 10, .metavar = "TIME",
+		  .help = "each sample lasts at least this long (short operations are batched)" },
+		{ .name = "threads", .short_name = 't', .type = GB_OPT_INT, .dest = C(threads), .min = 1,
+		  .max = 4096, .metavar = "N",
+		  .help = "threads (default: the effective CPUs: affinity, cpuset, quota)" },
+		{ .name = "cpus", .type = GB_OPT_STRING, .dest = C(cpus), .metavar = "LIST",
+		  .help = "use these CPUs only, e.g. 0-3,6 (default: the effective set)",
+		  .check = check_cpulist },
+		{ .name = "size", .type = GB_OPT_SIZE, .dest = C(size), .min = 4096, .max = 0x1p62,
+		  .metavar = "SIZE", .help = "working-set size, e.g. 512M, 4G (default: sized to the machine)" },
+		{ .name = "pages", .type = GB_OPT_CHOICE, .dest = C(pages), .def = "auto",
+		  .choices = "auto|4k|thp|2m|1g", .metavar = "MODE", .help = "page size for large buffers" },
+		{ .name = "numa", .type = GB_OPT_CHOICE, .dest = C(numa), .def = "local",
+		  .choices = "local|interleave|node:|cross", .metavar = "MODE", .help = "memory placement",
+		  .check = check_numa },
+		{ .name = "label", .type = GB_OPT_STRING, .dest = C(label), .def = "unlabelled",
+		  .metavar = "NAME", .help = "name of this environment in the results (native, docker, kvm, ...)",
+		  .check = check_label },
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = C(format), .choices = "table|json|csv",
+		  .metavar = "FMT",
+		  .help = "output format (default: table; with -o FILE: from its extension; -o -: json)" },
+		{ .name = "output", .short_name = 'o', .type = GB_OPT_STRING, .dest = C(output),
+		  .metavar = "FILE", .help = "write the results to FILE; a summary table still goes to stdout" },
+		{ .name = "quiet", .short_name = 'q', .type = GB_OPT_FLAG, .dest = C(quiet),
+		  .help = "print nothing on stdout (results only to -o FILE)" },
+		{ .name = "verbose", .short_name = 'v', .type = GB_OPT_FLAG, .dest = C(verbose),
+		  .help = "explain what is being done, on stderr" },
+		{ .name = "version", .type = GB_OPT_FLAG, .dest = C(version),
+		  .help = "print the version and exit" },
+		{ .name = "help", .short_name = 'h', .type = GB_OPT_FLAG, .dest = C(help),
+		  .help = "print this help and exit" },
 	};
 	static const unsigned group_of[] = {
-		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_CPUS,
+		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_CPUS,
 		GB_C_MEM, GB_C_MEM, GB_C_MEM, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 		GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 	};
@@ -410,39 +420,45 @@ static int add_positional(gb_cli *cli, char *arg)
 }
 
 /* -o FILE is checked before anything runs: a run of minutes must not end
- * in "cannot write".  A directory is refused rather than written into. */
+ * in "cannot write" (common/output says what is refused). */
 static int check_output(const gb_cli *cli)
 {
-	const char *path = cli->c.output;
-	if (!path || strcmp(path, "-") == 0)	/* "-": the document goes to stdout */
+	char msg[4400];
+	if (gb_output_check(cli->c.output, msg, sizeof msg) == 0)
 		return 0;
-	char dir[4096];
-	gb_strlcpy(dir, path, sizeof dir);
-	char *slash = strrchr(dir, '/');
-	if (slash == dir)
-		dir[1] = 0;
-	else if (slash)
-		*slash = 0;
-	else
-		strcpy(dir, ".");
-	struct stat st;
-	if (path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-		gb_err("-o %s: is a directory; give a file name", path);
-		return GB_EXIT_USAGE;
-	}
-	if (access(dir, W_OK) != 0) {
-		gb_err("-o %s: cannot write in %s: %s", path, dir, strerror(errno));
-		return GB_EXIT_USAGE;
-	}
-	return 0;
+	gb_err("-o %s", msg);
+	return GB_EXIT_USAGE;
 }
 
-static void apply_defaults(gb_cli *cli)
+/* The binary's own defaults for common options (spec->defaults) replace
+ * the common ones in its copy of the table: --help shows them, the
+ * parser applies them.  A name that is not an option here is a bug. */
+static void apply_overrides(gb_cli *cli)
+{
+	for (const gb_optdef *d = cli->spec->defaults; d && d->name; d++) {
+		int k = find_long(cli, d->name, strlen(d->name));
+		if (k < 0 || cli->all[k].type == GB_OPT_FLAG)
+			gb_die(GB_EXIT_USAGE, "internal: %s sets a default for --%s, which it does not take",
+			       cli->spec->prog, d->name);
+		if (d->def)
+			cli->all[k].def = d->def;
+		if (d->quick)
+			cli->all[k].quick = d->quick;
+	}
+}
+
+/* Every option's default, or under --quick its quick value, where the
+ * command line did not give one. */
+static void apply_defaults(gb_cli *cli, int quick)
 {
 	for (int i = 0; i < cli->nall; i++) {
 		const gb_opt *o = &cli->all[i];
-		if (o->def && set_value(cli, o, o->def, o->name) < 0)
-			gb_die(GB_EXIT_USAGE, "internal: bad default '%s' for --%s", o->def, o->name);
+		const char *v = quick ? o->quick : o->def;
+		if (!v || cli->set[i])
+			continue;
+		if (o->type == GB_OPT_FLAG || set_value(cli, o, v, o->name) < 0)
+			gb_die(GB_EXIT_USAGE, "internal: bad %s '%s' for --%s", quick ? "--quick value" : "default",
+			       v, o->name);
 	}
 }
 
@@ -469,7 +485,8 @@ static int parse_args(gb_cli *cli, const gb_cli_spec *spec, int argc, char **arg
 	add_common(cli, spec->common);
 	for (const gb_opt *o = spec->opts; o && o->name && cli->nall < GB_CLI_MAXOPT; o++)
 		cli->all[cli->nall++] = *o;
-	apply_defaults(cli);
+	apply_overrides(cli);
+	apply_defaults(cli, 0);
 
 	for (int i = 1; i < argc; i++) {
 		char *arg = argv[i];
@@ -533,6 +550,8 @@ static int parse_args(gb_cli *cli, const gb_cli_spec *spec, int argc, char **arg
 		}
 	}
 
+	if (cli->c.quick)	/* known only now: --quick may come last */
+		apply_defaults(cli, 1);
 	gb_verbose = cli->c.verbose;
 	gb_quiet = cli->c.quiet;
 	if (cli->c.help) {
@@ -589,7 +608,9 @@ static void help_line(FILE *f, const gb_opt *o)
 		fprintf(f, " (%s)", ch);
 	}
 	if (o->def && o->type != GB_OPT_FLAG)
-		fprintf(f, " [%s]", o->def);
+		fprintf(f, " [%s%s%s]", o->def, o->quick ? "; --quick " : "", o->quick ? o->quick : "");
+	else if (o->quick)
+		fprintf(f, " [--quick %s]", o->quick);
 	fputc('\n', f);
 }
 
@@ -601,10 +622,10 @@ void gb_cli_help(const gb_cli *cli, FILE *f)
 	int own = 0;
 	for (const gb_opt *o = s->opts; o && o->name; o++)
 		own++;
-	if (own) {
+	if (own) {	/* the benchmark's own rows are last in cli->all */
 		fprintf(f, "\n%s options:\n", s->bench);
-		for (const gb_opt *o = s->opts; o->name; o++)
-			help_line(f, o);
+		for (int i = cli->nall - own; i < cli->nall; i++)
+			help_line(f, &cli->all[i]);
 	}
 	fprintf(f, "\ncommon options:\n");
 	for (int i = 0; i < cli->nall - own; i++)

@@ -36,15 +36,25 @@ typedef struct gb_opt {
 	const char *help;
 	/* extra validation; return 0 if fine, else fill msg ("what is allowed") */
 	int (*check)(const char *val, char *msg, unsigned msglen);
+	const char *quick;	/* the default under --quick, NULL = as without it */
 } gb_opt;
 
 /* The entry that ends an option table. */
-#define GB_OPT_END { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+#define GB_OPT_END { .name = NULL }
+
+/* A binary's own default (and --quick value) for a common option, e.g.
+ * { "repeat", "3", NULL }: declared once, shown by --help, applied by the
+ * parser; no main patches a default in after parsing. */
+typedef struct gb_optdef {
+	const char *name;	/* a common option's long name */
+	const char *def;	/* NULL: keep the common default */
+	const char *quick;	/* NULL: --quick leaves it at def */
+} gb_optdef;
 
 /* Groups of common options a binary accepts. */
 enum {
 	GB_C_OUTPUT = 1u << 0,	/* --label --format -o -q -v --version -h: always on */
-	GB_C_RUN = 1u << 1,	/* -r/--repeat --warmup --time-limit --quick */
+	GB_C_RUN = 1u << 1,	/* -r/--repeat --warmup --time-limit --quick --plan */
 	GB_C_BATCH = 1u << 2,	/* --min-time (batch timing of short operations) */
 	GB_C_THREADS = 1u << 3,	/* -t/--threads */
 	GB_C_CPUS = 1u << 4,	/* --cpus */
@@ -55,6 +65,7 @@ typedef struct gb_common {
 	long long repeat, warmup;
 	double time_limit;	/* seconds, 0 = none */
 	int quick;
+	int plan;		/* --plan: resolve the configuration, measure nothing */
 	double min_time;	/* seconds */
 	long long threads;	/* 0 = effective CPUs */
 	const char *cpus;	/* NULL = effective set */
@@ -72,6 +83,7 @@ typedef struct gb_cli_spec {
 	const char *epilog;	/* further help text, may be NULL */
 	unsigned common;	/* GB_C_* groups */
 	const gb_opt *opts;	/* the benchmark's own, ended by an entry with name NULL */
+	const gb_optdef *defaults;	/* its defaults for common options, ended by { NULL } */
 	int max_positional;	/* 0 none, -1 unlimited */
 } gb_cli_spec;
 

@@ -1,12 +1,35 @@
-/* refusal.c - name the mechanism behind a refused system call. */
+/* refusal.c - whether io_uring is allowed here, and the mechanism behind
+ * a refusal. */
 #include "refusal.h"
 
 #include <errno.h>
+#include <liburing.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "env.h"
 #include "util.h"
+
+int gb_uring_probe(void)
+{
+	struct io_uring ring;
+	int rc = io_uring_queue_init(4, &ring, 0);
+	if (rc < 0)
+		return -rc;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	rc = io_uring_submit_and_wait(&ring, 1);
+	if (rc >= 0) {
+		struct io_uring_cqe *cqe;
+		rc = io_uring_peek_cqe(&ring, &cqe);
+		if (rc == 0) {
+			rc = cqe->res < 0 ? cqe->res : 0;
+			io_uring_cqe_seen(&ring, cqe);
+		}
+	}
+	io_uring_queue_exit(&ring);
+	return rc < 0 ? -rc : 0;
+}
 
 void gb_uring_refusal(int err, char *buf, size_t size)
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "output.h"
 
 /* ----------------------------------------------------------- kvlist -- */
 
@@ -96,7 +97,7 @@ static void kv_json(gb_json *j, const gb_kv *kv)
 static int presentation_only(const char *name)
 {
 	static const char *const skip[] = { "label", "format", "output", "quiet", "verbose",
-					     "version", "help", NULL };
+					     "version", "help", "plan", NULL };
 	for (int i = 0; skip[i]; i++)
 		if (strcmp(name, skip[i]) == 0)
 			return 1;
@@ -148,6 +149,10 @@ void gb_report_init(gb_report *r, const gb_cli *cli)
 	memset(r, 0, sizeof *r);
 	r->cli = cli;
 	r->bench = cli->spec->bench;
+	r->out.path = cli->c.output;
+	r->out.format = cli->c.format;	/* NULL: not given */
+	r->out.quiet = cli->c.quiet;
+	r->plan = cli->c.plan;
 	r->valid = 1;
 	gb_utc_now(r->started);
 	r->env = gb_env_get();
@@ -311,6 +316,8 @@ void gb_report_json(const gb_report *r, FILE *f)
 	gb_json_str(&j, "version", GB_VERSION);
 	gb_json_str(&j, "label", r->cli->c.label);
 	gb_json_str(&j, "started", r->started);
+	if (r->plan)	/* --plan: the config is the answer, nothing was measured */
+		gb_json_bool(&j, "plan", 1);
 	gb_env_json(&j, r->env);
 	gb_json_obj_begin(&j, "config");
 	for (size_t i = 0; i < r->config.n; i++)
@@ -351,6 +358,22 @@ void gb_report_table(const gb_report *r, FILE *f)
 	gb_env_summary(r->env, env, sizeof env);
 	fprintf(f, "%s %s  label %s  %s\n%s\n\n", r->cli->spec->prog, GB_VERSION, r->cli->c.label,
 		r->started, env);
+	if (r->plan) {
+		fprintf(f, "plan (--plan: nothing measured); the configuration a run would use:\n");
+		for (size_t i = 0; i < r->config.n; i++) {
+			const gb_kv *kv = &r->config.v[i];
+			char v[64];
+			switch (kv->type) {
+			case 's': fprintf(f, "  %-24s %s\n", kv->key, kv->s ? kv->s : "-"); continue;
+			case 'i': snprintf(v, sizeof v, "%lld", kv->i); break;
+			case 'd': gb_fmt_num(v, sizeof v, kv->d); break;
+			case 'b': snprintf(v, sizeof v, "%s", kv->i ? "true" : "false"); break;
+			default: snprintf(v, sizeof v, "-"); break;
+			}
+			fprintf(f, "  %-24s %s\n", kv->key, v);
+		}
+		return;
+	}
 
 	size_t w = 6;
 	for (size_t i = 0; i < r->nm; i++)
@@ -407,110 +430,57 @@ static void csv_num(FILE *f, double v)
 	fputs(buf, f);
 }
 
+const char gb_csv_header[] = "bench,label,metric,unit,better,n,min,max,mean,median,stddev,cv,"
+			    "ci95_lo,ci95_hi,p50,p90,p99,p999,valid\n";
+
+void gb_csv_row_write(FILE *f, const gb_csv_row *w)
+{
+	gb_csv_field(f, w->bench);
+	fputc(',', f);
+	gb_csv_field(f, w->label);
+	fputc(',', f);
+	gb_csv_field(f, w->metric);
+	fputc(',', f);
+	gb_csv_field(f, w->unit);
+	fprintf(f, ",%s,%zu", w->lower ? "lower" : "higher", w->n);
+	const double v[] = { w->min, w->max, w->mean, w->median, w->stddev, w->cv, w->ci95_lo,
+			     w->ci95_hi, w->p50, w->p90, w->p99, w->p999 };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		csv_num(f, v[i]);
+	fprintf(f, ",%s\n", w->valid ? "true" : "false");
+}
+
 void gb_report_csv(const gb_report *r, FILE *f)
 {
-	fputs("bench,label,metric,unit,better,n,min,max,mean,median,stddev,cv,ci95_lo,ci95_hi,"
-	      "p50,p90,p99,p999,valid\n", f);
+	fputs(gb_csv_header, f);
 	for (size_t i = 0; i < r->nm; i++) {
 		const gb_metric *m = &r->m[i];
-		gb_csv_field(f, r->bench);
-		fputc(',', f);
-		gb_csv_field(f, r->cli->c.label);
-		fputc(',', f);
-		gb_csv_field(f, m->name);
-		fputc(',', f);
-		gb_csv_field(f, m->unit);
-		fprintf(f, ",%s,%zu", m->better == GB_HIGHER ? "higher" : "lower", m->st.n);
-		csv_num(f, m->st.min);
-		csv_num(f, m->st.max);
-		csv_num(f, m->st.mean);
-		csv_num(f, m->st.median);
-		csv_num(f, m->st.stddev);
-		csv_num(f, m->st.cv);
-		csv_num(f, m->st.ci95_lo);
-		csv_num(f, m->st.ci95_hi);
 		double nan = NAN;
-		csv_num(f, m->has_pct ? m->pct.p50 : nan);
-		csv_num(f, m->has_pct ? m->pct.p90 : nan);
-		csv_num(f, m->has_pct ? m->pct.p99 : nan);
-		csv_num(f, m->has_pct ? m->pct.p999 : nan);
-		fprintf(f, ",%s\n", r->valid ? "true" : "false");
+		gb_csv_row w = {
+			.bench = r->bench, .label = r->cli->c.label, .metric = m->name, .unit = m->unit,
+			.lower = m->better == GB_LOWER, .n = m->st.n, .min = m->st.min, .max = m->st.max,
+			.mean = m->st.mean, .median = m->st.median, .stddev = m->st.stddev, .cv = m->st.cv,
+			.ci95_lo = m->st.ci95_lo, .ci95_hi = m->st.ci95_hi,
+			.p50 = m->has_pct ? m->pct.p50 : nan, .p90 = m->has_pct ? m->pct.p90 : nan,
+			.p99 = m->has_pct ? m->pct.p99 : nan, .p999 = m->has_pct ? m->pct.p999 : nan,
+			.valid = r->valid,
+		};
+		gb_csv_row_write(f, &w);
 	}
 }
 
 /* ----------------------------------------------------------- output -- */
 
-typedef void (*render_fn)(const gb_report *, FILE *);
+static void render_table(const void *r, FILE *f) { gb_report_table(r, f); }
+static void render_json(const void *r, FILE *f) { gb_report_json(r, f); }
+static void render_csv(const void *r, FILE *f) { gb_report_csv(r, f); }
 
-static const struct {
-	const char *name, *ext;
-	render_fn fn;
-} renderers[] = {
-	{ "table", ".txt", gb_report_table },
-	{ "json", ".json", gb_report_json },
-	{ "csv", ".csv", gb_report_csv },
+/* Every benchmark's formats; the first is what a person reads. */
+static const gb_format formats[] = {
+	{ .name = "table", .ext = ".txt", .render = render_table },
+	{ .name = "json", .ext = ".json", .render = render_json },
+	{ .name = "csv", .ext = ".csv", .render = render_csv },
 };
-
-static render_fn renderer(const char *name)
-{
-	for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++)
-		if (strcmp(renderers[i].name, name) == 0)
-			return renderers[i].fn;
-	return gb_report_table;
-}
-
-/* -o's format: --format when given, else the file's extension. */
-static render_fn file_renderer(const gb_cli *cli)
-{
-	if (gb_cli_isset(cli, "format"))
-		return renderer(cli->c.format);
-	size_t n = strlen(cli->c.output);
-	for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++) {
-		size_t e = strlen(renderers[i].ext);
-		if (n > e && strcmp(cli->c.output + n - e, renderers[i].ext) == 0)
-			return renderers[i].fn;
-	}
-	return gb_report_table;
-}
-
-/*
- * Write FILE whole or not at all: render into FILE.tmp.PID next to it and
- * rename, so an interrupted run never leaves half a result where a harness
- * will read it.  Non-regular targets (/dev/stdout, a FIFO, a symlink) are
- * written directly.
- */
-static int write_file(const gb_report *r, const char *path, render_fn fn)
-{
-	/* a device, FIFO or symlink is written through, not replaced */
-	struct stat st;
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		FILE *f = fopen(path, "w");
-		if (!f)
-			return -1;
-		fn(r, f);
-		return fclose(f);
-	}
-	char *tmp = gb_xasprintf("%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "wx");
-	if (!f) {
-		free(tmp);
-		return -1;
-	}
-	fn(r, f);
-	int bad = ferror(f);
-	bad |= fflush(f) != 0;
-	bad |= fsync(fileno(f)) != 0 && errno != EINVAL;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		free(tmp);
-		errno = e;
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
 
 static void metric_free(gb_metric *m)
 {
@@ -538,23 +508,10 @@ static void report_free(gb_report *r)
 
 int gb_report_finish(gb_report *r)
 {
-	const gb_cli *cli = r->cli;
 	int status = r->valid ? GB_EXIT_OK : GB_EXIT_INVALID;
-
-	int to_stdout = cli->c.output && strcmp(cli->c.output, "-") == 0;
-	if (to_stdout) {
-		/* -o -: the document itself on stdout, instead of the table */
-		file_renderer(cli)(r, stdout);
-	} else if (cli->c.output && write_file(r, cli->c.output, file_renderer(cli)) != 0) {
-		gb_err("cannot write %s: %s", cli->c.output, strerror(errno));
+	if (gb_output_emit(formats, sizeof formats / sizeof formats[0], r->out.format, r->out.path,
+			   r->out.quiet, r) != 0)
 		status = GB_EXIT_INVALID;
-	}
-	if (!cli->c.quiet && !to_stdout)
-		(cli->c.output ? gb_report_table : renderer(cli->c.format))(r, stdout);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		gb_err("cannot write the results to stdout: %s", strerror(errno));
-		status = GB_EXIT_INVALID;
-	}
 	if (!r->valid)
 		for (size_t i = 0; i < r->invalid.n; i++)
 			gb_err("invalid result: %s", r->invalid.v[i]);

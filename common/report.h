@@ -68,8 +68,14 @@ typedef struct gb_report {
 	gb_unavail *u;
 	size_t nu, capu;
 	int valid;
+	int plan;		/* --plan: config only, nothing measured */
 	gb_strlist invalid;	/* why valid is false */
 	gb_strlist warnings;
+	struct {		/* where the result goes (common/output's rule) */
+		const char *path;	/* -o: NULL none, "-" stdout */
+		const char *format;	/* --format, NULL when not given */
+		int quiet;
+	} out;
 } gb_report;
 
 /* Start a report: bench, label, start time, env fingerprint, and the
@@ -92,6 +98,18 @@ void gb_report_unavailable(gb_report *r, const char *name, int err, const char *
  * status (GB_EXIT_OK, or GB_EXIT_INVALID when a validation failed or the
  * output could not be written). */
 int gb_report_finish(gb_report *r);
+
+/* One CSV row per metric, the same columns from every binary: the
+ * suite's CSV is its runs' rows.  A NaN prints as an empty field. */
+extern const char gb_csv_header[];
+typedef struct gb_csv_row {
+	const char *bench, *label, *metric, *unit;
+	int lower;		/* better = "lower" */
+	size_t n;
+	double min, max, mean, median, stddev, cv, ci95_lo, ci95_hi, p50, p90, p99, p999;
+	int valid;
+} gb_csv_row;
+void gb_csv_row_write(FILE *f, const gb_csv_row *row);
 
 /* Renderers, exposed for tests. */
 void gb_report_json(const gb_report *r, FILE *f);

@@ -18,50 +18,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "benches.h"
 #include "cli.h"
 #include "compare.h"
+#include "output.h"
 
-/* -o FILE's format: --format when given, else from the extension. */
-static const char *file_format(const gb_cli *cli, const char *fmt_opt, const char *path)
-{
-	if (gb_cli_isset(cli, "format"))
-		return fmt_opt;
-	const char *dot = strrchr(path, '.');
-	if (dot && strcmp(dot, ".json") == 0)
-		return "json";
-	if (dot && strcmp(dot, ".csv") == 0)
-		return "csv";
-	if (dot && (strcmp(dot, ".md") == 0 || strcmp(dot, ".markdown") == 0))
-		return "markdown";
-	return "table";
-}
+static void render_table(const void *r, FILE *f) { cmp_render(r, "table", f); }
+static void render_markdown(const void *r, FILE *f) { cmp_render(r, "markdown", f); }
+static void render_csv(const void *r, FILE *f) { cmp_render(r, "csv", f); }
+static void render_json(const void *r, FILE *f) { cmp_render(r, "json", f); }
+static void render_svg(const void *r, FILE *f) { cmp_svg(r, f); }
 
-/* Whole or not at all: a temporary file next to it, then a rename. */
-static int write_file(const char *path, const cmp_result *r, const char *format, int svg)
-{
-	char *tmp = gb_xasprintf("%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		gb_err("%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (svg)
-		cmp_svg(r, f);
-	else
-		cmp_render(r, format, f);
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		gb_err("%s: cannot write: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
+/* gb-compare's formats (common/output's rule picks one); the first is
+ * what a person reads. */
+static const gb_format formats[] = {
+	{ .name = "table", .ext = ".txt", .render = render_table },
+	{ .name = "markdown", .ext = ".md", .ext2 = ".markdown", .render = render_markdown },
+	{ .name = "csv", .ext = ".csv", .render = render_csv },
+	{ .name = "json", .ext = ".json", .render = render_json },
+};
 
 /* The same label twice (two runs of one benchmark, both "unlabelled"):
  * every environment of that label is named by its file instead, so the
@@ -94,11 +68,11 @@ static void relabel(cmp_env *envs, size_t n)
 
 static int check_svg(const char *v, char *msg, unsigned len)
 {
-	if (!v[0] || v[strlen(v) - 1] == '/') {
-		snprintf(msg, len, "a file name, e.g. chart.svg");
-		return -1;
-	}
-	return 0;
+	char why[512];
+	if (gb_output_check(v, why, sizeof why) == 0)
+		return 0;
+	snprintf(msg, len, "a file that can be written; %s", why);
+	return -1;
 }
 
 int compare_main(int argc, char **argv)
@@ -106,8 +80,8 @@ int compare_main(int argc, char **argv)
 	const char *format = NULL, *svg = NULL;
 	double alpha = 0.05;
 	const gb_opt opts[] = {
-		{ "format", 0, GB_OPT_CHOICE, &format, "table", 0, 0, "table|markdown|csv|json", "FMT",
-		  "output format (with -o: the file's, default from its extension)", NULL },
+		{ "format", 0, GB_OPT_CHOICE, &format, NULL, 0, 0, "table|markdown|csv|json", "FMT",
+		  "output format (default: table; with -o FILE: from its extension; -o -: json)", NULL },
 		{ "svg", 0, GB_OPT_STRING, &svg, NULL, 0, 0, NULL, "FILE",
 		  "also draw a chart: bars normalised to the base, 95% CI error bars", check_svg },
 		{ "alpha", 0, GB_OPT_DOUBLE, &alpha, "0.05", 0.0001, 0.5, NULL, "P",
@@ -177,21 +151,19 @@ int compare_main(int argc, char **argv)
 			rc = GB_EXIT_INVALID;
 		}
 
-	const char *out = cli.c.output;
-	int doc_to_stdout = out && strcmp(out, "-") == 0;
-	const char *stdout_fmt = doc_to_stdout ? file_format(&cli, format, ".json") : format;
-	if (out && !doc_to_stdout && !gb_cli_isset(&cli, "format"))
-		stdout_fmt = "table";
-	if (!cli.c.quiet || doc_to_stdout)
-		cmp_render(&r, stdout_fmt, stdout);
 	/* warnings belong on stderr when stdout carries no notes for a reader */
-	if (cli.c.quiet || strcmp(stdout_fmt, "json") == 0 || strcmp(stdout_fmt, "csv") == 0)
+	const gb_format *screen = cli.c.output ? (strcmp(cli.c.output, "-") == 0 ? NULL : formats)
+					       : gb_format_pick(formats, 4, format, NULL, formats);
+	if (cli.c.quiet || !screen || screen->render == render_json || screen->render == render_csv)
 		for (size_t i = 0; i < r.warnings.n; i++)
 			gb_warnx("%s", r.warnings.v[i]);
-	if (out && !doc_to_stdout && write_file(out, &r, file_format(&cli, format, out), 0) < 0)
+	if (gb_output_emit(formats, sizeof formats / sizeof formats[0], format, cli.c.output,
+			   cli.c.quiet, &r) != 0)
 		rc = GB_EXIT_INVALID;
-	if (svg && write_file(svg, &r, NULL, 1) < 0)
+	if (svg && gb_output_write(svg, render_svg, &r) != 0) {
+		gb_err("cannot write %s: %s", svg, strerror(errno));
 		rc = GB_EXIT_INVALID;
+	}
 	fflush(stdout);
 	cmp_result_free(&r);
 out:

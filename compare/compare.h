@@ -162,4 +162,7 @@ void cmp_fingerprint_diff(const cmp_env *base, const cmp_env *other, gb_strlist 
 void cmp_render(const cmp_result *r, const char *format, FILE *f);
 int cmp_svg(const cmp_result *r, FILE *f);
 
+/* The entry point: bin/gb-compare, and `guestbench compare` (registry/). */
+int compare_main(int argc, char **argv);
+
 #endif

@@ -20,14 +20,17 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "benches.h"
 #include "clock.h"
-#include "cli.h"
 #include "diskio.h"
-#include "refusal.h"
+#include "cli.h"
+#include "engine.h"
+#include "pattern.h"
+#include "presets.h"
 #include "report.h"
+#include "target.h"
 #include "topo.h"
 #include "util.h"
+#include "verify.h"
 
 #define MAX_BS 16
 
@@ -64,7 +67,7 @@ struct sample_set {
 	uint64_t ios, reads, writes;
 };
 
-static void run_job(gb_report *r, const dio_target *t, const dio_job *job, dio_engine engine, double duration,
+static void run_job(gb_report *r, const dio_target *t, const dio_job *job, const dio_engine_ops *engine, double duration,
 		    uint64_t ios, int verify, uint64_t seed, const gb_common *c, double time_limit)
 {
 	struct sample_set s;
@@ -212,6 +215,34 @@ static int corrupt_hook(const dio_target *t, char *err, size_t len)
 	return rc;
 }
 
+/* For each engine that has a probe: <name>_error, null unless it was
+ * probed and refused here, and then <name>_errno, <name>_refusal and a
+ * warning naming the engine that ran instead. */
+static void report_probes(gb_report *r, const dio_engine_ops *ran, const dio_probe *probes, int nprobes)
+{
+	for (const dio_engine_ops *const *e = dio_engines; *e; e++) {
+		if (!(*e)->probe)
+			continue;
+		const dio_probe *p = NULL;
+		for (int i = 0; i < nprobes; i++)
+			if (probes[i].ops == *e && probes[i].err)
+				p = &probes[i];
+		char key[64];
+		snprintf(key, sizeof key, "%s_error", (*e)->name);
+		if (!p) {
+			gb_kv_null(&r->config, key);
+			continue;
+		}
+		const char *name = strerrorname_np(p->err);
+		gb_kv_str(&r->config, key, name ? name : "?");
+		snprintf(key, sizeof key, "%s_errno", (*e)->name);
+		gb_kv_int(&r->config, key, p->err);
+		snprintf(key, sizeof key, "%s_refusal", (*e)->name);
+		gb_kv_str(&r->config, key, p->why);
+		gb_report_warn(r, "%s: the %s engine (%s) ran instead", p->why, ran->name, ran->what);
+	}
+}
+
 int diskio_main(int argc, char **argv)
 {
 	const char *dir = NULL, *file = NULL, *rw_s = "randread", *bs_s = "4k", *engine_s = "auto";
@@ -221,36 +252,37 @@ int diskio_main(int argc, char **argv)
 	double duration = 5;
 	int keep = 0, allow_write = 0, buffered = 0, verify = 0;
 	const gb_opt opts[] = {
-		{ "dir", 0, GB_OPT_STRING, &dir, NULL, 0, 0, NULL, "DIR",
-		  "create the test file in DIR (removed at the end unless --keep)", NULL },
-		{ "file", 0, GB_OPT_STRING, &file, NULL, 0, 0, NULL, "PATH",
-		  "use this existing file or block device (read-only unless --allow-write)", NULL },
-		{ "allow-write", 0, GB_OPT_FLAG, &allow_write, NULL, 0, 0, NULL, NULL,
-		  "let write jobs and --verify overwrite the data of --file", NULL },
-		{ "keep", 0, GB_OPT_FLAG, &keep, NULL, 0, 0, NULL, NULL,
-		  "keep the file created in --dir", NULL },
-		{ "size", 0, GB_OPT_SIZE, &size, NULL, 4096, 0x1p62, NULL, "SIZE",
-		  "bytes of the file to use (default: min(4G, 25% of the free space); --file: all of it)", NULL },
-		{ "preset", 0, GB_OPT_CHOICE, &preset, NULL, 0, 0, "felter|li", "NAME",
-		  "run a study's set of jobs (see below) instead of --rw/--bs/--qd", NULL },
-		{ "rw", 0, GB_OPT_STRING, &rw_s, "randread", 0, 0, NULL, "MODE",
-		  "read|write|randread|randwrite|randrw[:READ%] (randrw: 70% reads)", check_rw },
-		{ "bs", 0, GB_OPT_STRING, &bs_s, "4k", 0, 0, NULL, "LIST",
-		  "block sizes, comma-separated; each is a job of its own", check_bs },
-		{ "qd", 0, GB_OPT_INT, &qd, "32", 1, 4096, NULL, "N",
-		  "I/Os in flight per job (psync: threads)", NULL },
-		{ "jobs", 0, GB_OPT_INT, &jobs, "1", 1, 256, NULL, "N",
-		  "independent workers, each with --qd in flight", NULL },
-		{ "duration", 0, GB_OPT_DURATION, &duration, "5s", 0.01, 86400, NULL, "TIME",
-		  "length of one sample", NULL },
-		{ "ios", 0, GB_OPT_INT, &ios, NULL, 1, 1e15, NULL, "N",
-		  "I/Os per sample instead of --duration", NULL },
-		{ "engine", 0, GB_OPT_CHOICE, &engine_s, "auto", 0, 0, "auto|io_uring|psync", "NAME",
-		  "auto: io_uring, or psync where io_uring is refused (recorded)", NULL },
-		{ "buffered", 0, GB_OPT_FLAG, &buffered, NULL, 0, 0, NULL, NULL,
-		  "no O_DIRECT: through the page cache (marked in the result)", NULL },
-		{ "verify", 0, GB_OPT_FLAG, &verify, NULL, 0, 0, NULL, NULL,
-		  "check every block read, and read the whole file back at the end", NULL },
+		{ .name = "dir", .type = GB_OPT_STRING, .dest = &dir, .metavar = "DIR",
+		  .help = "create the test file in DIR (removed at the end unless --keep)" },
+		{ .name = "file", .type = GB_OPT_STRING, .dest = &file, .metavar = "PATH",
+		  .help = "use this existing file or block device (read-only unless --allow-write)" },
+		{ .name = "allow-write", .type = GB_OPT_FLAG, .dest = &allow_write,
+		  .help = "let write jobs and --verify overwrite the data of --file" },
+		{ .name = "keep", .type = GB_OPT_FLAG, .dest = &keep, .help = "keep the file created in --dir" },
+		{ .name = "size", .type = GB_OPT_SIZE, .dest = &size, .min = 4096, .max = 0x1p62,
+		  .metavar = "SIZE",
+		  .help = "bytes of the file to use (default: min(4G, 25% of the free space); --file: all of it)" },
+		{ .name = "preset", .type = GB_OPT_CHOICE, .dest = &preset, .choices = "felter|li",
+		  .metavar = "NAME", .help = "run a study's set of jobs (see below) instead of --rw/--bs/--qd" },
+		{ .name = "rw", .type = GB_OPT_STRING, .dest = &rw_s, .def = "randread", .metavar = "MODE",
+		  .help = "read|write|randread|randwrite|randrw[:READ%] (randrw: 70% reads)", .check = check_rw },
+		{ .name = "bs", .type = GB_OPT_STRING, .dest = &bs_s, .def = "4k", .metavar = "LIST",
+		  .help = "block sizes, comma-separated; each is a job of its own", .check = check_bs },
+		{ .name = "qd", .type = GB_OPT_INT, .dest = &qd, .def = "32", .min = 1, .max = 4096,
+		  .metavar = "N", .help = "I/Os in flight per job (psync: threads)" },
+		{ .name = "jobs", .type = GB_OPT_INT, .dest = &jobs, .def = "1", .min = 1, .max = 256,
+		  .metavar = "N", .help = "independent workers, each with --qd in flight" },
+		{ .name = "duration", .type = GB_OPT_DURATION, .dest = &duration, .def = "5s", .min = 0.01,
+		  .max = 86400, .metavar = "TIME", .help = "length of one sample", .quick = "200ms" },
+		{ .name = "ios", .type = GB_OPT_INT, .dest = &ios, .min = 1, .max = 1e15, .metavar = "N",
+		  .help = "I/Os per sample instead of --duration" },
+		{ .name = "engine", .type = GB_OPT_CHOICE, .dest = &engine_s, .def = "auto",
+		  .choices = dio_engine_choices(), .metavar = "NAME",
+		  .help = "auto: io_uring, or psync where io_uring is refused (recorded)" },
+		{ .name = "buffered", .type = GB_OPT_FLAG, .dest = &buffered,
+		  .help = "no O_DIRECT: through the page cache (marked in the result)" },
+		{ .name = "verify", .type = GB_OPT_FLAG, .dest = &verify,
+		  .help = "check every block read, and read the whole file back at the end" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -266,6 +298,9 @@ int diskio_main(int argc, char **argv)
 			  "defaults: 3 samples of 5 s after a 1 s warm-up (--quick: 0.2 s samples, a 32 MiB file)\n",
 		.common = GB_C_RUN,
 		.opts = opts,
+		/* fewer samples than the common default, because one sample
+		 * already averages many thousand I/Os; --quick: no warm-up */
+		.defaults = (const gb_optdef[]){ { "repeat", "3", NULL }, { "warmup", NULL, "0" }, { NULL } },
 		.max_positional = 0,
 	};
 	gb_cli cli;
@@ -318,14 +353,12 @@ int diskio_main(int argc, char **argv)
 	}
 	int writes = 0;
 	uint64_t max_bs = 0, buf_bytes = 0;
-	long long threads = 0;
 	for (int i = 0; i < njob; i++) {
 		writes |= dio_rw_writes(job[i].rw);
 		if (job[i].bs > max_bs)
 			max_bs = job[i].bs;
 		uint64_t b = job[i].bs * (uint64_t)job[i].qd * (uint64_t)job[i].jobs;
 		buf_bytes = b > buf_bytes ? b : buf_bytes;
-		threads = (long long)job[i].qd * job[i].jobs > threads ? (long long)job[i].qd * job[i].jobs : threads;
 	}
 	if (file && !allow_write && (writes || verify)) {
 		gb_err("--file %s is only read unless --allow-write is given (%s would overwrite its data)", file,
@@ -337,16 +370,6 @@ int diskio_main(int argc, char **argv)
 		goto out_cli;
 	}
 
-	/* --quick: short samples, a small file; fewer samples by default
-	 * anyway, because one sample already averages many thousand I/Os */
-	if (!gb_cli_isset(&cli, "repeat"))
-		cli.c.repeat = 3;
-	if (cli.c.quick) {
-		if (!gb_cli_isset(&cli, "duration"))
-			duration = 0.2;
-		if (!gb_cli_isset(&cli, "warmup"))
-			cli.c.warmup = 0;
-	}
 
 	rc = GB_EXIT_ENV;
 	const gb_effective *eff = gb_effective_get();
@@ -357,23 +380,36 @@ int diskio_main(int argc, char **argv)
 		goto out_cli;
 	}
 
-	/* ---- the engine: probing io_uring touches no file */
-	dio_engine engine = DIO_ENGINE_URING;
-	int uring_err = 0;
-	char why[256] = "";
-	if (strcmp(engine_s, "psync") == 0) {
-		engine = DIO_ENGINE_PSYNC;
-	} else if ((uring_err = dio_uring_probe()) != 0) {
-		gb_uring_refusal(uring_err, why, sizeof why);
-		if (strcmp(engine_s, "io_uring") == 0) {
-			gb_err("--engine io_uring: %s; --engine auto would fall back to psync", why);
+	/* ---- the engine: probing touches no file */
+	dio_probe probes[8];
+	int nprobes;
+	const dio_engine_ops *engine = dio_engine_pick(engine_s, probes, &nprobes);
+	if (!engine) {
+		/* a probe is cheap: say what auto would have run instead */
+		dio_probe alt[8];
+		int nalt;
+		const dio_engine_ops *a = dio_engine_pick("auto", alt, &nalt);
+		gb_err("--engine %s: %s; --engine auto would %s%s", engine_s, probes[0].why,
+		       a ? "fall back to " : "find no engine either", a ? a->name : "");
+		goto out_cli;
+	}
+	for (int i = 0; i < njob; i++) {
+		char msg[256];
+		if (engine->check && engine->check(&job[i], msg, sizeof msg) < 0) {
+			gb_err("%s", msg);
 			goto out_cli;
 		}
-		engine = DIO_ENGINE_PSYNC;
 	}
-	if (engine == DIO_ENGINE_PSYNC && threads > 4096) {
-		gb_err("psync needs qd x jobs = %lld threads; at most 4096", threads);
-		goto out_cli;
+
+	if (cli.c.plan) {	/* the jobs and the engine; no file created, nothing measured */
+		gb_report r;
+		gb_report_init(&r, &cli);
+		gb_kv_num(&r.config, "duration", duration);
+		gb_kv_str(&r.config, "engine", engine->name);
+		gb_kv_str(&r.config, "engine_requested", engine_s);
+		report_probes(&r, engine, probes, nprobes);
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
 	}
 
 	/* ---- the target */
@@ -383,7 +419,7 @@ int diskio_main(int argc, char **argv)
 	dio_target_req req = {
 		.dir = dir, .file = file, .size = size,
 		.quick_size = cli.c.quick ? 32u << 20 : 0,
-		.unit = max_bs, .writes = writes, .allow_write = allow_write, .buffered = buffered,
+		.unit = max_bs, .writes = writes, .allow_write = allow_write, .keep = keep, .buffered = buffered,
 		.stamp_existing = verify && file, .seed = seed,
 	};
 	char err[512];
@@ -417,19 +453,15 @@ int diskio_main(int argc, char **argv)
 	gb_kv_bool(&r.config, "direct", t.direct);
 	gb_kv_int(&r.config, "align", t.align);
 	gb_kv_str(&r.config, "align_source", t.align_source);
-	gb_kv_str(&r.config, "engine", engine == DIO_ENGINE_URING ? "io_uring" : "psync");
+	gb_kv_str(&r.config, "engine", engine->name);
 	gb_kv_str(&r.config, "engine_requested", engine_s);
-	if (uring_err) {
-		gb_kv_str(&r.config, "io_uring_error", strerrorname_np(uring_err) ? strerrorname_np(uring_err) : "?");
-		gb_kv_int(&r.config, "io_uring_errno", uring_err);
-		gb_kv_str(&r.config, "io_uring_refusal", why);
-		gb_report_warn(&r, "%s: the psync engine (a thread per queue slot) ran instead", why);
-	} else {
-		gb_kv_null(&r.config, "io_uring_error");
-	}
+	report_probes(&r, engine, probes, nprobes);
 	gb_kv_int(&r.config, "seed", (long long)seed);
 	if (!t.direct)
 		gb_report_warn(&r, "--buffered: O_DIRECT is off, figures include the page cache, not only the device");
+	if (t.in_use)
+		gb_report_warn(&r, "%s is in use (mounted or held by another program): its I/O mixes with ours",
+			       t.path);
 	if (!strcmp(t.fstype, "tmpfs"))
 		gb_report_warn(&r, "%s is on tmpfs: memory, not a disk", t.path);
 	if (verify)

@@ -1,100 +1,98 @@
-/* engine.c - one sample: --jobs workers, each keeping --qd I/Os in flight
- * with the chosen engine, and what both engines share (write stamping,
- * read checking, the io_uring probe). */
+/* engine.c - the dispatcher: the table of engines, choosing one (--engine
+ * auto probes them in order), and one sample: --jobs workers, each keeping
+ * --qd I/Os in flight with the engine, started at once and added up.
+ *
+ * Adding an engine: a file with its dio_engine_ops (worker.h), a header
+ * declaring it, a row in dio_engines[] below. */
 #include <errno.h>
-#include <liburing.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "diskio.h"
+#include "engine.h"
+#include "engine_psync.h"
+#include "engine_uring.h"
 #include "util.h"
 
-void dio_fail(dio_result *res, const char *fmt, ...)
+/* auto prefers io_uring: what fio and the studies' libaio are closest to */
+const dio_engine_ops *const dio_engines[] = { &dio_engine_uring, &dio_engine_psync, NULL };
+
+const dio_engine_ops *dio_engine_find(const char *name)
 {
-	if (res->failed)
-		return;		/* the first error is the one worth reading */
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(res->error, sizeof res->error, fmt, ap);
-	va_end(ap);
-	res->failed = 1;
+	for (const dio_engine_ops *const *e = dio_engines; *e; e++)
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+	return NULL;
 }
 
-void dio_prepare_write(const dio_run *run, void *buf, uint64_t off)
+const char *dio_engine_choices(void)
 {
-	if (run->verify)
-		dio_stamp_fill(buf, run->job->bs, off, run->seed);
-}
-
-int dio_check_read(const dio_run *run, const void *buf, uint64_t off, dio_result *res)
-{
-	if (!run->verify)
-		return 0;
-	uint64_t bad;
-	char why[128];
-	if (dio_stamp_check(buf, run->job->bs, off, run->seed, &bad, why, sizeof why) == 0)
-		return 0;
-	dio_fail(res, "read-back of offset %llu: %s", (unsigned long long)bad, why);
-	return -1;
-}
-
-/* Set-up can be allowed while io_uring_enter is filtered, so the probe
- * goes as far as a completed NOP, as gb-syscall's does. */
-int dio_uring_probe(void)
-{
-	struct io_uring ring;
-	int rc = io_uring_queue_init(4, &ring, 0);
-	if (rc < 0)
-		return -rc;
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_nop(sqe);
-	rc = io_uring_submit_and_wait(&ring, 1);
-	if (rc >= 0) {
-		struct io_uring_cqe *cqe;
-		rc = io_uring_peek_cqe(&ring, &cqe);
-		if (rc == 0) {
-			rc = cqe->res < 0 ? cqe->res : 0;
-			io_uring_cqe_seen(&ring, cqe);
+	static char buf[128];
+	if (!buf[0]) {
+		gb_strlcpy(buf, "auto", sizeof buf);
+		for (const dio_engine_ops *const *e = dio_engines; *e; e++) {
+			size_t n = strlen(buf);
+			snprintf(buf + n, sizeof buf - n, "|%s", (*e)->name);
 		}
 	}
-	io_uring_queue_exit(&ring);
-	return rc < 0 ? -rc : 0;
+	return buf;
+}
+
+static int probe(const dio_engine_ops *e, dio_probe *probes, int *nprobes)
+{
+	dio_probe *p = &probes[(*nprobes)++];
+	memset(p, 0, sizeof *p);
+	p->ops = e;
+	p->err = e->probe ? e->probe() : 0;
+	if (p->err && e->refusal)
+		e->refusal(p->err, p->why, sizeof p->why);
+	else if (p->err)
+		snprintf(p->why, sizeof p->why, "%s refused: %s", e->name, strerror(p->err));
+	return p->err;
+}
+
+const dio_engine_ops *dio_engine_pick(const char *want, dio_probe *probes, int *nprobes)
+{
+	*nprobes = 0;
+	if (strcmp(want, "auto") != 0) {
+		const dio_engine_ops *e = dio_engine_find(want);
+		/* an engine asked for by name is probed too: refused is exit 3,
+		 * not a run that fails at its first I/O */
+		return e && e->probe && probe(e, probes, nprobes) ? NULL : e;
+	}
+	for (const dio_engine_ops *const *e = dio_engines; *e; e++)
+		if (probe(*e, probes, nprobes) == 0)
+			return *e;
+	return NULL;
 }
 
 struct worker_arg {
-	dio_engine e;
+	const dio_engine_ops *e;
 	dio_worker *w;
 };
 
 static void *worker_main(void *p)
 {
 	struct worker_arg *a = p;
-	if (a->e == DIO_ENGINE_URING)
-		dio_uring_worker(a->w);
-	else
-		dio_psync_worker(a->w);
+	a->e->worker(a->w);
 	return NULL;
 }
 
-void dio_engine_run(dio_engine e, const dio_run *run, dio_result *res)
+void dio_engine_run(const dio_engine_ops *e, const dio_run *run, dio_result *res)
 {
 	const dio_job *j = run->job;
 	int n = j->jobs > 0 ? j->jobs : 1;
 	dio_worker *w = gb_xcalloc((size_t)n, sizeof *w);
 	struct worker_arg *args = gb_xcalloc((size_t)n, sizeof *args);
 	pthread_t *th = gb_xcalloc((size_t)n, sizeof *th);
-	uint64_t deadline = run->ios ? 0 : gb_now_ns() + (uint64_t)(run->duration * 1e9);
 
 	for (int i = 0; i < n; i++) {
 		w[i].run = run;
 		dio_pattern_init(&w[i].pat, j, run->t->size, i);
 		/* --ios is shared out; the first workers take the remainder */
 		w[i].budget = run->ios ? run->ios / (uint64_t)n + ((uint64_t)i < run->ios % (uint64_t)n) : 0;
-		w[i].deadline_ns = deadline;
+		w[i].duration_ns = run->ios ? 0 : (uint64_t)(run->duration * 1e9);
 		w[i].res.lat = gb_xmalloc(sizeof *w[i].res.lat);
 		gb_hist_init(w[i].res.lat);
 		w[i].index = i;
@@ -121,13 +119,7 @@ void dio_engine_run(dio_engine e, const dio_run *run, dio_result *res)
 			first = w[i].start_ns;
 		if (w[i].res.ios && w[i].end_ns > last)
 			last = w[i].end_ns;
-		res->ios += w[i].res.ios;
-		res->bytes += w[i].res.bytes;
-		res->reads += w[i].res.reads;
-		res->writes += w[i].res.writes;
-		gb_hist_merge(res->lat, w[i].res.lat);
-		if (w[i].res.failed)
-			dio_fail(res, "%s", w[i].res.error);
+		dio_result_add(res, &w[i].res);
 	}
 	res->elapsed_ns = last > first ? last - first : 0;
 	for (int i = 0; i < n; i++)

@@ -6,13 +6,15 @@
  * Latency is the time of one pread/pwrite call. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
-#include "diskio.h"
+#include "engine_psync.h"
 #include "util.h"
+#include "verify.h"
 
 struct slot_thread {
 	dio_worker *w;
@@ -62,11 +64,13 @@ static void *slot_main(void *p)
 
 	gate_wait(s->go);
 	now = gb_now_ns();
-	for (;;) {
+	for (int first = 1;; first = 0) {
 		if (w->budget) {
 			if (__atomic_fetch_add(s->issued, 1, __ATOMIC_RELAXED) >= w->budget)
 				break;
-		} else if (now >= w->deadline_ns) {
+		} else if (now >= w->deadline_ns && !first) {
+			/* the first I/O goes whatever the clock says: a slot
+			 * woken late still has I/O to measure */
 			break;
 		}
 		/* one failed slot stops the others at their next I/O */
@@ -103,7 +107,7 @@ static void *slot_main(void *p)
 	return NULL;
 }
 
-void dio_psync_worker(dio_worker *w)
+static void psync_worker(dio_worker *w)
 {
 	const dio_run *run = w->run;
 	const dio_job *j = run->job;
@@ -142,17 +146,11 @@ void dio_psync_worker(dio_worker *w)
 		dio_fail(&w->res, "cannot start I/O thread %u of %u (thread limit?)", started + 1, qd);
 		stop = 1;
 	}
-	w->start_ns = gb_now_ns();
+	dio_worker_begin(w);
 	gate_open(&go);
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(s[i].th, NULL);
-		w->res.ios += s[i].res.ios;
-		w->res.bytes += s[i].res.bytes;
-		w->res.reads += s[i].res.reads;
-		w->res.writes += s[i].res.writes;
-		gb_hist_merge(w->res.lat, s[i].res.lat);
-		if (s[i].res.failed)
-			dio_fail(&w->res, "%s", s[i].res.error);
+		dio_result_add(&w->res, &s[i].res);
 		if (s[i].end_ns > w->end_ns)
 			w->end_ns = s[i].end_ns;
 	}
@@ -161,3 +159,22 @@ void dio_psync_worker(dio_worker *w)
 	free(bufs);
 	free(s);
 }
+
+/* a thread per slot: qd x jobs threads, each with a small stack */
+#define MAX_THREADS 4096
+
+static int psync_check(const dio_job *job, char *msg, size_t msglen)
+{
+	long long threads = (long long)job->qd * job->jobs;
+	if (threads <= MAX_THREADS)
+		return 0;
+	snprintf(msg, msglen, "psync needs qd x jobs = %lld threads; at most %d", threads, MAX_THREADS);
+	return -1;
+}
+
+const dio_engine_ops dio_engine_psync = {
+	.name = "psync",
+	.what = "a thread per queue slot",
+	.check = psync_check,
+	.worker = psync_worker,
+};

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "diskio.h"
+#include "pattern.h"
 #include "util.h"
 
 static const char *const rw_names[] = { "read", "write", "randread", "randwrite", "randrw" };
@@ -21,11 +21,6 @@ const char *dio_rw_name(dio_rw rw)
 int dio_rw_writes(dio_rw rw)
 {
 	return rw == DIO_WRITE || rw == DIO_RANDWRITE || rw == DIO_RANDRW;
-}
-
-int dio_rw_random(dio_rw rw)
-{
-	return rw >= DIO_RANDREAD;
 }
 
 int dio_rw_parse(const char *s, dio_rw *rw, int *read_pct, char *msg, unsigned msglen)

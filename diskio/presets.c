@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diskio.h"
+#include "presets.h"
 
 static int add(dio_job *jobs, int n, int max, dio_rw rw, int read_pct, uint64_t bs, int qd, const char *suffix)
 {

@@ -3,9 +3,16 @@
  * --dir DIR: gb-diskio creates its own file there (O_EXCL, a name no one
  * else uses), fills it with stamped pseudo-random data (verify.c: nothing
  * dedups or compresses), and removes it at the end, on an error and on
- * SIGINT/SIGTERM/SIGHUP, unless --keep.
+ * SIGINT/SIGTERM/SIGHUP, unless --keep.  DIR is resolved once, when it is
+ * opened: the file is created and removed relative to that descriptor, so
+ * a DIR renamed or replaced by a symlink during the run never makes us
+ * remove a file somewhere else.
  * --file PATH: an existing file or block device, opened read-only unless
- * --allow-write; never created, never truncated, never extended.
+ * --allow-write; never created, never truncated, never extended.  It is
+ * opened first and judged on the descriptor (fstat), so what is measured
+ * is what was checked, whatever happens to PATH meanwhile.  A block device
+ * opened for writing is opened O_EXCL: one that is mounted or held (swap,
+ * LVM, md, another O_EXCL user) fails with EBUSY and is refused.
  *
  * O_DIRECT is asked for, not assumed: a filesystem that refuses it (tmpfs
  * before Linux 6.6, some overlays, gVisor's gofer) says so at fcntl/open
@@ -20,6 +27,7 @@
 #include <limits.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,27 +39,51 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "diskio.h"
+#include "pattern.h"
+#include "target.h"
 #include "util.h"
+#include "verify.h"
 
 #define GiB (1ull << 30)
 #define FILL_CHUNK (1u << 20)
 
-/* The file to remove if a signal ends the run (async-signal-safe unlink). */
-static char cleanup_path[PATH_MAX];
+/* The file to remove if a signal ends the run: a name in a directory we
+ * hold open (unlinkat is async-signal-safe).  Set and cleared with the
+ * signals blocked, so the handler never sees half of it. */
+static int cleanup_dirfd = -1;
+static char cleanup_name[NAME_MAX + 1];
 
 static void on_signal(int sig)
 {
-	if (cleanup_path[0])
-		unlink(cleanup_path);
+	if (cleanup_name[0])
+		unlinkat(cleanup_dirfd, cleanup_name, 0);
+	/* die of the signal, so the parent sees what happened; sig is
+	 * blocked while its handler runs, hence the unblock */
 	signal(sig, SIG_DFL);
 	raise(sig);
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
 	_exit(128 + sig);	/* as PID 1 the re-raised signal is ignored */
 }
 
-static void arm_cleanup(const char *path)
+static void block_signals(int block)
 {
-	gb_strlcpy(cleanup_path, path, sizeof cleanup_path);
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &s, NULL);
+}
+
+/* name NULL (--keep): the signals still end the run the same way, and
+ * the file stays */
+static void arm_cleanup(int dirfd, const char *name)
+{
+	cleanup_dirfd = dirfd;
+	gb_strlcpy(cleanup_name, name ? name : "", sizeof cleanup_name);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -183,25 +215,49 @@ static int fill(dio_target *t, uint64_t seed, char *msg, size_t len)
 	return rc;
 }
 
+/* Open --file once, then judge what was opened.  O_NONBLOCK: a FIFO or a
+ * terminal named by mistake is refused below instead of blocking the open
+ * (it is cleared again: io_uring would answer EAGAIN on such a file).  A
+ * symlink given as PATH (/dev/disk/by-id/...) is the user's own name for
+ * the target and is followed, once. */
 static int open_existing(dio_target *t, const dio_target_req *req, char *msg, size_t len)
 {
+	int mode = (req->allow_write ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	/* never O_CREAT, never O_TRUNC: the file is someone else's.  O_EXCL
+	 * without O_CREAT claims a block device (EBUSY if it is mounted or
+	 * held) and means nothing for other files */
+	t->fd = open(req->file, mode | O_EXCL);
+	if (t->fd < 0 && errno == EBUSY) {
+		if (req->allow_write) {
+			snprintf(msg, len, "--file %s is in use (a mounted filesystem, swap, LVM/md, or another program "
+				 "holds it): gb-diskio writes only to a device nothing else uses", req->file);
+			return GB_EXIT_ENV;
+		}
+		/* reading cannot harm it; the figures say it was shared */
+		t->in_use = 1;
+		t->fd = open(req->file, mode);
+	}
+	if (t->fd < 0) {
+		int err = errno;
+		snprintf(msg, len, "--file %s: %s", req->file, strerror(err));
+		return err == EACCES || err == EPERM || err == EROFS || err == EBUSY ? GB_EXIT_ENV : GB_EXIT_USAGE;
+	}
 	struct stat st;
-	if (stat(req->file, &st) < 0) {
-		snprintf(msg, len, "--file %s: %s", req->file, strerror(errno));
-		return GB_EXIT_USAGE;
+	if (fstat(t->fd, &st) < 0) {
+		snprintf(msg, len, "--file %s: fstat: %s", req->file, strerror(errno));
+		return GB_EXIT_ENV;
 	}
 	t->is_blockdev = S_ISBLK(st.st_mode);
 	if (!S_ISREG(st.st_mode) && !t->is_blockdev) {
 		snprintf(msg, len, "--file %s: not a regular file or a block device", req->file);
 		return GB_EXIT_USAGE;
 	}
-	t->writable = req->allow_write;
-	/* never O_CREAT, never O_TRUNC: the file is someone else's */
-	t->fd = open(req->file, (t->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (t->fd < 0) {
-		snprintf(msg, len, "--file %s: %s", req->file, strerror(errno));
-		return errno == EACCES || errno == EPERM || errno == EROFS ? GB_EXIT_ENV : GB_EXIT_USAGE;
+	int fl = fcntl(t->fd, F_GETFL);
+	if (fl < 0 || fcntl(t->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		snprintf(msg, len, "--file %s: fcntl: %s", req->file, strerror(errno));
+		return GB_EXIT_ENV;
 	}
+	t->writable = req->allow_write;
 	uint64_t have = (uint64_t)st.st_size;
 	if (t->is_blockdev && ioctl(t->fd, BLKGETSIZE64, &have) < 0)
 		have = 0;
@@ -216,19 +272,11 @@ static int open_existing(dio_target *t, const dio_target_req *req, char *msg, si
 	return 0;
 }
 
-static int create_own(dio_target *t, const dio_target_req *req, char *msg, size_t len)
+/* Size the file to create in the directory open as t->dirfd. */
+static int own_size(const dio_target *t, const dio_target_req *req, uint64_t *out, char *msg, size_t len)
 {
-	struct stat st;
-	if (stat(req->dir, &st) < 0) {
-		snprintf(msg, len, "--dir %s: %s", req->dir, strerror(errno));
-		return GB_EXIT_USAGE;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(msg, len, "--dir %s: not a directory", req->dir);
-		return GB_EXIT_USAGE;
-	}
 	struct statvfs vfs;
-	if (statvfs(req->dir, &vfs) < 0) {
+	if (fstatvfs(t->dirfd, &vfs) < 0) {
 		snprintf(msg, len, "--dir %s: statvfs: %s", req->dir, strerror(errno));
 		return GB_EXIT_ENV;
 	}
@@ -249,29 +297,53 @@ static int create_own(dio_target *t, const dio_target_req *req, char *msg, size_
 			 req->dir, (unsigned long long)free_b, (unsigned long long)req->unit);
 		return GB_EXIT_ENV;
 	}
+	*out = size;
+	return 0;
+}
+
+static int create_own(dio_target *t, const dio_target_req *req, char *msg, size_t len)
+{
+	/* DIR itself may be a symlink the user chose (it is followed here,
+	 * once); O_PATH: search permission is all creating in it needs */
+	t->dirfd = open(req->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->dirfd < 0) {
+		snprintf(msg, len, "--dir %s: %s", req->dir, errno == ENOTDIR ? "not a directory" : strerror(errno));
+		return GB_EXIT_USAGE;
+	}
+	uint64_t size;
+	int rc = own_size(t, req, &size, msg, len);
+	if (rc)
+		return rc;
 	t->size = size;
 
-	char path[PATH_MAX];
+	char name[64], path[PATH_MAX];
 	uint64_t r = gb_now_ns() ^ ((uint64_t)getpid() << 32);
+	/* no signal between creating the file and knowing to remove it */
+	block_signals(1);
 	for (int tries = 0; tries < 100; tries++) {
-		if (snprintf(path, sizeof path, "%s/gb-diskio-%d-%06llx.dat", req->dir, (int)getpid(),
-			     (unsigned long long)(dio_rand(&r) & 0xffffff)) >= (int)sizeof path) {
-			snprintf(msg, len, "--dir %s: path too long", req->dir);
-			return GB_EXIT_USAGE;
-		}
-		/* O_EXCL: never open, let alone truncate, a file that exists */
-		t->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		snprintf(name, sizeof name, "gb-diskio-%d-%06llx.dat", (int)getpid(),
+			 (unsigned long long)(dio_rand(&r) & 0xffffff));
+		/* O_EXCL: never open, let alone truncate, a file (or follow a
+		 * symlink) that exists */
+		t->fd = openat(t->dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (t->fd >= 0 || errno != EEXIST)
 			break;
 	}
+	if (t->fd >= 0) {
+		t->name = gb_xstrdup(name);
+		t->created = 1;
+		t->writable = 1;
+		arm_cleanup(t->dirfd, req->keep ? NULL : name);
+	}
+	int err = errno;
+	block_signals(0);
 	if (t->fd < 0) {
-		snprintf(msg, len, "cannot create a file in %s: %s", req->dir, strerror(errno));
+		snprintf(msg, len, "cannot create a file in %s: %s", req->dir, strerror(err));
 		return GB_EXIT_ENV;
 	}
+	/* the path is for messages and the result; nothing opens it */
+	snprintf(path, sizeof path, "%s/%s", req->dir, name);
 	t->path = gb_xstrdup(path);
-	t->created = 1;
-	t->writable = 1;
-	arm_cleanup(path);
 	/* reserve the space now, so a full disk is an error before the run */
 	int e = posix_fallocate(t->fd, 0, (off_t)size);
 	if (e == ENOSPC) {
@@ -285,6 +357,7 @@ int dio_target_open(dio_target *t, const dio_target_req *req, char *msg, size_t 
 {
 	memset(t, 0, sizeof *t);
 	t->fd = -1;
+	t->dirfd = -1;
 	if (req->file && req->writes && !req->allow_write) {
 		snprintf(msg, len, "--file %s is read-only without --allow-write", req->file);
 		return GB_EXIT_USAGE;
@@ -333,13 +406,19 @@ int dio_target_open(dio_target *t, const dio_target_req *req, char *msg, size_t 
 
 void dio_target_close(dio_target *t, int keep)
 {
+	block_signals(1);
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-	if (t->created && !keep && t->path)
-		unlink(t->path);
+	if (t->created && !keep)
+		unlinkat(t->dirfd, t->name, 0);
 	if (t->created)
-		cleanup_path[0] = '\0';
+		cleanup_name[0] = '\0';
+	block_signals(0);
+	if (t->dirfd >= 0)
+		close(t->dirfd);
+	t->dirfd = -1;
 	free(t->path);
-	t->path = NULL;
+	free(t->name);
+	t->path = t->name = NULL;
 }

@@ -10,11 +10,15 @@
  * Writes under --verify rewrite exactly the content the fill wrote (same
  * seed), so a read racing a write of the same block (randrw) never sees a
  * torn mix of two versions; the price is that a lost write is not caught,
- * which docs/diskio.md says. */
+ * which docs/diskio.md says.
+ *
+ * The engines call dio_prepare_write before each write and dio_check_read
+ * after each read: with --verify they stamp and check, without it they do
+ * nothing. */
 #include <stdio.h>
 #include <string.h>
 
-#include "diskio.h"
+#include "verify.h"
 
 #define STAMP_MAGIC 0x67626469736b696full	/* "gbdiskio" */
 #define STAMP_WORDS (DIO_STAMP / 8)
@@ -76,4 +80,22 @@ int dio_stamp_check(const void *buf, uint64_t len, uint64_t offset, uint64_t see
 		}
 	}
 	return 0;
+}
+
+void dio_prepare_write(const dio_run *run, void *buf, uint64_t off)
+{
+	if (run->verify)
+		dio_stamp_fill(buf, run->job->bs, off, run->seed);
+}
+
+int dio_check_read(const dio_run *run, const void *buf, uint64_t off, dio_result *res)
+{
+	if (!run->verify)
+		return 0;
+	uint64_t bad;
+	char why[128];
+	if (dio_stamp_check(buf, run->job->bs, off, run->seed, &bad, why, sizeof why) == 0)
+		return 0;
+	dio_fail(res, "read-back of offset %llu: %s", (unsigned long long)bad, why);
+	return -1;
 }

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "blas.h"
 #include "clock.h"
 #include "cli.h"
@@ -35,7 +34,7 @@
 #define MAX_N_LIST 32
 #define QUICK_N 2000
 #define QUICK_BUDGET 10.0	/* seconds for a --quick run, at most */
-#define DEFAULT_TIME_LIMIT 60.0
+#define DEFAULT_TIME_LIMIT "60s"
 #define MEM_SHARE 0.8		/* of the effective memory, for a self-sized N */
 /* What the process needs besides the matrix: the static binary, OpenBLAS's
  * packing buffers and thread stacks (about 6 MiB measured at N 1024 on 2
@@ -139,6 +138,39 @@ struct nres {
 	double resid_max, gen_s;
 };
 
+/* config: the sizes, the threads and the kernels' story (what --plan
+ * prints, and every run records) */
+static void config_plan(gb_report *r, const long long *ns, int nn, const char *n_source, int threads,
+			const lp_core_state *core)
+{
+	if (nn == 1) {
+		gb_kv_int(&r->config, "n", ns[0]);
+	} else {
+		char list[MAX_N_LIST * 8 + 1] = "";
+		size_t o = 0;
+		for (int i = 0; i < nn; i++)
+			o += (size_t)snprintf(list + o, sizeof list - o, "%s%lld", i ? "," : "", ns[i]);
+		gb_kv_str(&r->config, "n", list);
+	}
+	gb_kv_str(&r->config, "n_source", n_source);
+	gb_kv_str(&r->config, "nb", "OpenBLAS dgetrf's own (recursive, parallel)");
+	gb_kv_int(&r->config, "threads", threads);
+	gb_kv_str(&r->config, "blas_core_library", core->library);
+	gb_kv_str(&r->config, "blas_core_used", openblas_get_corename());
+	gb_kv_str(&r->config, "blas_core_reason", core->choice.reason);
+	gb_kv_bool(&r->config, "blas_reexec", core->reexec);
+	if (core->reexec)
+		gb_kv_str(&r->config, "blas_reexec_how", core->how);
+	const gb_isa *isa = gb_isa_get();
+	gb_kv_str(&r->config, "isa_level", gb_isa_name(isa->best));
+	gb_kv_str(&r->config, "isa_tier", lp_tier_name(lp_tier_allowed(isa)));
+	gb_kv_str(&r->config, "isa_flags", r->env->isa_flags);
+	char *cfgs = openblas_get_config();
+	gb_kv_str(&r->config, "openblas_config", cfgs ? cfgs : "unknown");
+	gb_kv_num(&r->config, "residual_threshold", LP_RESID_THRESHOLD);
+	gb_kv_int(&r->config, "seed", (long long)SEED);
+}
+
 int linpack_main(int argc, char **argv)
 {
 	lp_core_early(argv);
@@ -169,6 +201,14 @@ int linpack_main(int argc, char **argv)
 			  "below 16.  --time-limit defaults to 60s here.\n",
 		.common = GB_C_RUN | GB_C_THREADS | GB_C_MEM,
 		.opts = opts,
+		/* HPL is usually run once at the largest N that fits; the
+		 * default N is sized so that warm-up + repeats fit --time-limit,
+		 * so 10 repeats would mean a small N and a low efficiency.  3
+		 * timed runs give a median at a larger N, and no warm-up:
+		 * generating the matrix (untimed) has already touched every
+		 * page, so a discarded full-size LU would only shrink N. */
+		.defaults = (const gb_optdef[]){ { "repeat", "3", NULL }, { "warmup", "0", NULL },
+						 { "time-limit", DEFAULT_TIME_LIMIT, NULL }, { NULL } },
 		.max_positional = 0,
 	};
 	gb_cli cli;
@@ -211,19 +251,8 @@ int linpack_main(int argc, char **argv)
 	const gb_effective *eff = gb_effective_get();
 	int threads = cli.c.threads ? (int)cli.c.threads : eff->ncpus;
 	openblas_set_num_threads(threads);
-	/* HPL is usually run once at the largest N that fits; the default N
-	 * is sized so that warm-up + repeats fit --time-limit, so 10 repeats
-	 * would mean a small N and a low efficiency.  3 timed runs give a
-	 * median at a larger N, and no warm-up: generating the matrix
-	 * (untimed) has already touched every page, so a discarded full-size
-	 * LU would only shrink N.  -r and --warmup override. */
-	if (!gb_cli_isset(&cli, "repeat"))
-		cli.c.repeat = 3;
-	if (!gb_cli_isset(&cli, "warmup"))
-		cli.c.warmup = 0;
-	if (!gb_cli_isset(&cli, "time-limit"))
-		cli.c.time_limit = DEFAULT_TIME_LIMIT;
-	int do_peak = peak_on || (!cli.c.quick && !peak_off);
+	/* --plan: a self-sized N still needs the short dgemm calibration */
+	int do_peak = !cli.c.plan && (peak_on || (!cli.c.quick && !peak_off));
 	int runs = (int)(cli.c.warmup + cli.c.repeat);
 
 	/* sizes: every explicit one is checked before anything is allocated */
@@ -320,6 +349,13 @@ int linpack_main(int argc, char **argv)
 			n_source = ns[0] == nmem ? "auto: 80% of the effective memory"
 						 : "auto: --time-limit at the calibrated dgemm rate";
 		gb_kv_num(&r.config, "estimated_run_s", run_estimate((double)ns[0], rate, threads));
+	}
+
+	if (cli.c.plan) {	/* N and the kernels resolved; nothing allocated or measured */
+		config_plan(&r, ns, nn, n_source, threads, &core);
+		lp_progress_stop();
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
 	}
 
 	long long nbig = 0;	/* the largest N: its metric is "gflops" */
@@ -430,33 +466,7 @@ int linpack_main(int argc, char **argv)
 		}
 	}
 
-	/* config: the sizes, the threads and the kernels' story */
-	if (nn == 1) {
-		gb_kv_int(&r.config, "n", ns[0]);
-	} else {
-		char list[MAX_N_LIST * 8 + 1] = "";
-		size_t o = 0;
-		for (int i = 0; i < nn; i++)
-			o += (size_t)snprintf(list + o, sizeof list - o, "%s%lld", i ? "," : "", ns[i]);
-		gb_kv_str(&r.config, "n", list);
-	}
-	gb_kv_str(&r.config, "n_source", n_source);
-	gb_kv_str(&r.config, "nb", "OpenBLAS dgetrf's own (recursive, parallel)");
-	gb_kv_int(&r.config, "threads", threads);
-	gb_kv_str(&r.config, "blas_core_library", core.library);
-	gb_kv_str(&r.config, "blas_core_used", openblas_get_corename());
-	gb_kv_str(&r.config, "blas_core_reason", core.choice.reason);
-	gb_kv_bool(&r.config, "blas_reexec", core.reexec);
-	if (core.reexec)
-		gb_kv_str(&r.config, "blas_reexec_how", core.how);
-	const gb_isa *isa = gb_isa_get();
-	gb_kv_str(&r.config, "isa_level", gb_isa_name(isa->best));
-	gb_kv_str(&r.config, "isa_tier", lp_tier_name(lp_tier_allowed(isa)));
-	gb_kv_str(&r.config, "isa_flags", r.env->isa_flags);
-	char *cfgs = openblas_get_config();
-	gb_kv_str(&r.config, "openblas_config", cfgs ? cfgs : "unknown");
-	gb_kv_num(&r.config, "residual_threshold", LP_RESID_THRESHOLD);
-	gb_kv_int(&r.config, "seed", (long long)SEED);
+	config_plan(&r, ns, nn, n_source, threads, &core);
 	gb_kv_bool(&r.config, "peak", do_peak);
 	gb_kv_str(&r.config, "pages_used", gb_pages_name(buf.used));
 	gb_kv_str(&r.config, "numa_used", buf.numa);

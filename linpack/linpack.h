@@ -71,4 +71,7 @@ void lp_progress_start(void);
 void lp_progress_set(const char *what, const char *phase, double estimate_s);
 void lp_progress_stop(void);
 
+/* The entry point: bin/gb-linpack, and `guestbench linpack` (registry/). */
+int linpack_main(int argc, char **argv);
+
 #endif

@@ -20,7 +20,6 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "benches.h"
 #include "clock.h"
 #include "cli.h"
 #include "netlat.h"

@@ -109,4 +109,7 @@ int nl_cpu_allowed(int cpu);		/* in the effective CPU set? */
 int nl_pin(int cpu);			/* cpu < 0: nothing; 0 or an errno */
 int nl_cpu_now(void);			/* sched_getcpu(), -1 unknown */
 
+/* The entry point: bin/gb-netlat, and `guestbench netlat` (registry/). */
+int netlat_main(int argc, char **argv);
+
 #endif

@@ -36,4 +36,7 @@ const char *ra_variant_name(ra_variant v);
 int ra_gups_run(gb_report *r, const ra_cfg *c);
 int ra_latency_run(gb_report *r, const ra_cfg *c);
 
+/* The entry point: bin/gb-randomaccess, and `guestbench randomaccess` (registry/). */
+int randomaccess_main(int argc, char **argv);
+
 #endif

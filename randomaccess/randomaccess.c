@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "cli.h"
 #include "kernel.h"
 #include "ra.h"
@@ -55,18 +54,22 @@ int randomaccess_main(int argc, char **argv)
 	uint64_t lat_max = 0;
 	char mb[32];
 	const gb_opt opts[] = {
-		{ "variant", 0, GB_OPT_CHOICE, &variant, "star", 0, 0, "single|star|shared", "V",
-		  "single: one thread, one table; star: every thread its own table; "
-		  "shared: all threads one table", NULL },
-		{ "lookahead", 0, GB_OPT_INT, &lookahead, LOOKAHEAD_DEF, 1, RA_LOOKAHEAD_MAX, NULL, "N",
-		  "updates in flight per thread (HPCC rules: at most 1024)", NULL },
-		{ "latency", 0, GB_OPT_FLAG, &latency, NULL, 0, 0, NULL, NULL,
-		  "also measure the dependent-load latency curve (4K vs huge pages)", NULL },
-		{ "no-gups", 0, GB_OPT_FLAG, &no_gups, NULL, 0, 0, NULL, NULL,
-		  "skip GUPS (with --latency: only the curve)", NULL },
-		{ "latency-max", 0, GB_OPT_SIZE, &lat_max, NULL, 32768, 0x1p40, NULL, "SIZE",
-		  "largest working set of the curve, a power of two (default 4G, within a "
-		  "quarter of the effective memory)", check_pow2 },
+		{ .name = "variant", .type = GB_OPT_CHOICE, .dest = &variant, .def = "star",
+		  .choices = "single|star|shared", .metavar = "V",
+		  .help = "single: one thread, one table; star: every thread its own table; "
+		  "shared: all threads one table" },
+		{ .name = "lookahead", .type = GB_OPT_INT, .dest = &lookahead, .def = LOOKAHEAD_DEF, .min = 1,
+		  .max = RA_LOOKAHEAD_MAX, .metavar = "N",
+		  .help = "updates in flight per thread (HPCC rules: at most 1024)" },
+		{ .name = "latency", .type = GB_OPT_FLAG, .dest = &latency,
+		  .help = "also measure the dependent-load latency curve (4K vs huge pages)" },
+		{ .name = "no-gups", .type = GB_OPT_FLAG, .dest = &no_gups,
+		  .help = "skip GUPS (with --latency: only the curve)" },
+		{ .name = "latency-max", .type = GB_OPT_SIZE, .dest = &lat_max, .min = 32768, .max = 0x1p40,
+		  .metavar = "SIZE",
+		  .help = "largest working set of the curve, a power of two (default 4G, within a "
+		  "quarter of the effective memory)",
+		  .check = check_pow2 },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -80,6 +83,12 @@ int randomaccess_main(int argc, char **argv)
 			  "--size is the size of one table: a power of two.  See docs/randomaccess.md.\n",
 		.common = GB_C_RUN | GB_C_BATCH | GB_C_THREADS | GB_C_CPUS | GB_C_MEM,
 		.opts = opts,
+		/* HPCC times RandomAccess once.  At the default size (half the
+		 * memory) one run takes a minute or more, so the defaults here are
+		 * 3 timed runs, enough for a median, and no warm-up: initialising
+		 * the table (untimed) has already touched every page. */
+		.defaults = (const gb_optdef[]){ { "repeat", "3", NULL }, { "warmup", "0", NULL },
+						 { "min-time", NULL, "2ms" }, { NULL } },
 		.max_positional = 0,
 	};
 	gb_cli cli;
@@ -106,16 +115,6 @@ int randomaccess_main(int argc, char **argv)
 		gb_cli_free(&cli);
 		return rc;
 	}
-	/* HPCC times RandomAccess once.  At the default size (half the
-	 * memory) one run takes a minute or more, so the defaults here are 3
-	 * timed runs, enough for a median, and no warm-up: initialising the
-	 * table (untimed) has already touched every page. */
-	if (!gb_cli_isset(&cli, "repeat"))
-		cli.c.repeat = 3;
-	if (!gb_cli_isset(&cli, "warmup"))
-		cli.c.warmup = 0;
-	if (cli.c.quick && !gb_cli_isset(&cli, "min-time"))
-		cli.c.min_time = 0.002;
 	gb_pages_parse(cli.c.pages, &c.pages);	/* the option's choices are the parser's */
 	gb_numa_parse(cli.c.numa, &c.numa);
 
@@ -194,6 +193,10 @@ int randomaccess_main(int argc, char **argv)
 	if (latency) {
 		gb_kv_int(&r.config, "latency_min", (long long)c.lat_min);
 		gb_kv_int(&r.config, "latency_max", (long long)c.lat_max);
+	}
+	if (cli.c.plan) {	/* sized; nothing allocated, nothing measured */
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
 	}
 	if (!no_gups)
 		rc = ra_gups_run(&r, &c);

@@ -2,21 +2,24 @@
  *
  * Written after every launch, not only at the end: a campaign takes
  * hours, and one stopped by a reboot, a Ctrl-C or a full disk keeps the
- * launches it made ("complete": false).  Each write is whole - a
- * temporary file renamed over the last - so a reader never sees half a
- * document.  The launches' documents are written through common/json as
- * they came (doc.c), numbers unchanged. */
+ * launches it made ("complete": false).  Each write is whole
+ * (common/output), so a reader never sees half a document.  The
+ * launches' documents are written through common/json as they came
+ * (suite/doc.c), numbers unchanged. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "json.h"
+#include "output.h"
 #include "rounds.h"
 #include "util.h"
 
-void rd_print(const rd_campaign *c, int complete, FILE *f)
+static void render_json(const void *doc, FILE *f)
 {
+	const rd_campaign *c = doc;
+	int complete = c->complete;
 	gb_json j;
 	gb_json_init(&j, f, 1);
 	gb_json_obj_begin(&j, NULL);
@@ -35,14 +38,14 @@ void rd_print(const rd_campaign *c, int complete, FILE *f)
 		gb_json_null(&j, "seed");
 	gb_json_arr_begin(&j, "only");
 	for (int i = 0; i < c->nbenches; i++)
-		gb_json_str(&j, NULL, c->benches[i].applet->name);
+		gb_json_str(&j, NULL, c->benches[i].reg->name);
 	gb_json_arr_end(&j);
 	gb_json_bool(&j, "quick", c->quick);
 	gb_json_num(&j, "timeout", c->timeout);
 	gb_json_obj_begin(&j, "args");	/* every launch's words after BENCH, by benchmark */
 	for (int i = 0; i < c->nbenches; i++) {
 		const rd_bench *b = &c->benches[i];
-		gb_json_arr_begin(&j, b->applet->name);
+		gb_json_arr_begin(&j, b->reg->name);
 		if (c->quick)
 			gb_json_str(&j, NULL, "--quick");
 		for (int k = 0; k < b->nuser; k++)
@@ -72,27 +75,31 @@ void rd_print(const rd_campaign *c, int complete, FILE *f)
 	gb_json_end(&j);
 }
 
-int rd_write(const rd_campaign *c, int complete)
+static void render_table(const void *doc, FILE *f)
 {
-	if (strcmp(c->output, "-") == 0) {
-		if (!complete)
-			return 0;	/* stdout takes one document: the last */
-		rd_print(c, complete, stdout);
-		return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
-	}
-	char *tmp = gb_xasprintf("%s.tmp.%d", c->output, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	int bad = !f;
-	if (f) {
-		rd_print(c, complete, f);
-		bad = fflush(f) != 0 || ferror(f);
-		bad |= fclose(f) != 0;
-	}
-	if (bad || rename(tmp, c->output) != 0) {
-		gb_err("cannot write %s: %m", c->output);
-		unlink(tmp);
-		bad = 1;
-	}
-	free(tmp);
-	return bad ? -1 : 0;
+	rd_table(doc, f);
+}
+
+/* The formats (common/output's rule picks one); the first is what a
+ * person reads. */
+static const gb_format formats[] = {
+	{ .name = "table", .ext = ".txt", .render = render_table },
+	{ .name = "json", .ext = ".json", .render = render_json },
+};
+#define NFORMATS (sizeof formats / sizeof formats[0])
+
+void rd_save(const rd_campaign *c)
+{
+	struct stat st;
+	if (!c->output || strcmp(c->output, "-") == 0 || (stat(c->output, &st) == 0 && !S_ISREG(st.st_mode)))
+		return;
+	const gb_format *f = gb_format_pick(formats, NFORMATS, c->format, c->output, &formats[0]);
+	if (gb_output_write(c->output, f->render, c) != 0)
+		gb_warnx("cannot write %s: %m (the campaign goes on)", c->output);
+}
+
+int rd_emit(const rd_campaign *c)
+{
+	/* no -o: only with --format json, the document on stdout */
+	return gb_output_emit(formats, NFORMATS, c->format, c->output ? c->output : "-", c->quiet, c);
 }

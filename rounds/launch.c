@@ -24,7 +24,7 @@
 int rd_bench_words(const rd_campaign *c, const rd_bench *b, const rd_env *e, int plan, char **words)
 {
 	int n = 0;
-	words[n++] = (char *)b->applet->name;
+	words[n++] = (char *)b->reg->name;
 	if (c->quick)
 		words[n++] = "--quick";
 	for (int i = 0; i < b->nuser && n < RD_MAX_WORDS - 16; i++)
@@ -70,8 +70,8 @@ static int check_doc(const gb_child *ch, const rd_bench *b, const rd_env *e, int
 	*doc = d;
 	const char *bench = json_string_value(json_object_get(d, "bench"));
 	const char *label = json_string_value(json_object_get(d, "label"));
-	if (!bench || strcmp(bench, b->applet->name) != 0) {
-		snprintf(why, len, "a document of %s, not of %s", bench ? bench : "no benchmark", b->applet->name);
+	if (!bench || strcmp(bench, b->reg->name) != 0) {
+		snprintf(why, len, "a document of %s, not of %s", bench ? bench : "no benchmark", b->reg->name);
 		return -1;
 	}
 	if (!label || strcmp(label, e->name) != 0) {
@@ -137,7 +137,7 @@ json_t *rd_launch(const rd_campaign *c, const rd_env *e, const rd_bench *b, int 
 
 	json_t *rec = json_object();
 	set_str(rec, "env", e->name);
-	set_str(rec, "bench", b->applet->name);
+	set_str(rec, "bench", b->reg->name);
 	set_str(rec, "started", started);
 	json_object_set_new(rec, "seconds", rc < 0 ? json_null() : json_real(ch.seconds));
 	set_str(rec, "status", status);

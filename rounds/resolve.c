@@ -118,16 +118,16 @@ static int unify(rd_campaign *c, rd_bench *b, const struct rd_rule *r, json_t *c
 			pick = v;
 	}
 	if (!pick) {
-		warn(c, "%s: no plan gave %s: each environment chooses it itself", b->applet->name, r->key);
+		warn(c, "%s: no plan gave %s: each environment chooses it itself", b->reg->name, r->key);
 		return 0;
 	}
 	if (differ && r->how == RD_AGREE) {
 		gb_err("%s: the environments do not agree on %s (%s); the same work needs one choice: "
-		       "--args '%s: %s VALUE'", b->applet->name, r->key, seen, b->applet->name, r->opt);
+		       "--args '%s: %s VALUE'", b->reg->name, r->key, seen, b->reg->name, r->opt);
 		return -1;
 	}
 	if (differ)
-		gb_info("%s: %s differs (%s): the smallest for every launch", b->applet->name, r->key, seen);
+		gb_info("%s: %s differs (%s): the smallest for every launch", b->reg->name, r->key, seen);
 	json_object_set(out, r->key, pick);
 	add_word(b, r->opt);
 	if (json_is_string(pick)) {
@@ -144,23 +144,23 @@ static int unify(rd_campaign *c, rd_bench *b, const struct rd_rule *r, json_t *c
 static int resolve_bench(rd_campaign *c, rd_bench *b)
 {
 	json_t *out = json_object();
-	json_object_set_new(c->resolved, b->applet->name, out);
+	json_object_set_new(c->resolved, b->reg->name, out);
 	int todo = 0;
 	for (size_t i = 0; i < NRULES; i++)
-		todo += strcmp(rules[i].bench, b->applet->name) == 0 && !user_sets(b, &rules[i]);
+		todo += strcmp(rules[i].bench, b->reg->name) == 0 && !user_sets(b, &rules[i]);
 	if (!todo)
 		return 0;	/* nothing that sizes itself: no plan to run */
 
 	json_t *configs[RD_MAX_ENVS] = { 0 };
 	int nok = 0;
 	for (int e = 0; e < c->nenvs; e++) {
-		gb_progress("plan: %s in %s ...", b->applet->name, c->envs[e].name);
+		gb_progress("plan: %s in %s ...", b->reg->name, c->envs[e].name);
 		json_t *rec = rd_launch(c, &c->envs[e], b, 1);
 		gb_progress_done();
 		const char *status = json_string_value(json_object_get(rec, "status"));
 		json_t *plan = json_object();
 		json_object_set_new(plan, "env", json_string(c->envs[e].name));
-		json_object_set_new(plan, "bench", json_string(b->applet->name));
+		json_object_set_new(plan, "bench", json_string(b->reg->name));
 		json_object_set(plan, "status", json_object_get(rec, "status"));
 		json_object_set(plan, "reason", json_object_get(rec, "reason"));
 		json_t *cfg = json_object_get(json_object_get(rec, "document"), "config");
@@ -170,7 +170,7 @@ static int resolve_bench(rd_campaign *c, rd_bench *b)
 			configs[e] = json_incref(cfg);
 			nok++;
 		} else {
-			warn(c, "%s: the plan failed in %s (%s): its sizes are not known", b->applet->name,
+			warn(c, "%s: the plan failed in %s (%s): its sizes are not known", b->reg->name,
 			     c->envs[e].name, json_string_value(json_object_get(rec, "reason")));
 		}
 		json_decref(rec);
@@ -178,10 +178,10 @@ static int resolve_bench(rd_campaign *c, rd_bench *b)
 	int rc = 0;
 	if (nok == 0)
 		warn(c, "%s: no environment gave a plan: every launch sizes itself, and the work may differ "
-		     "between environments", b->applet->name);
+		     "between environments", b->reg->name);
 	else
 		for (size_t i = 0; i < NRULES && rc == 0; i++)
-			if (strcmp(rules[i].bench, b->applet->name) == 0 && !user_sets(b, &rules[i]))
+			if (strcmp(rules[i].bench, b->reg->name) == 0 && !user_sets(b, &rules[i]))
 				rc = unify(c, b, &rules[i], configs, out);
 	for (int e = 0; e < c->nenvs; e++)
 		json_decref(configs[e]);

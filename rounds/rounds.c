@@ -68,7 +68,7 @@ static int take_args(const char *v, char *msg, unsigned len)
 	struct pending_args *p = &pend[npend];
 	memcpy(p->bench, v, bl);
 	p->bench[bl] = 0;
-	if (!gb_applet_find(p->bench)) {
+	if (!reg_find(p->bench)) {
 		snprintf(msg, len, "'BENCH: ARGS' with BENCH a benchmark (%s is not one)", p->bench);
 		return -1;
 	}
@@ -95,15 +95,15 @@ static int take_args(const char *v, char *msg, unsigned len)
  * there: --only diskio --args 'diskio: --dir DIR'). */
 static int pick_benches(rd_campaign *c, const char *only)
 {
-	c->benches = gb_xcalloc(gb_napplets, sizeof *c->benches);
-	for (size_t i = 0; i < gb_napplets; i++) {
-		const gb_applet *a = &gb_applets[i];
+	c->benches = gb_xcalloc(reg_nbenches, sizeof *c->benches);
+	for (size_t i = 0; i < reg_nbenches; i++) {
+		const reg_bench *a = &reg_benches[i];
 		if (only ? !gb_list_has(only, a->name) : a->scratch)
 			continue;
 		rd_bench *b = &c->benches[c->nbenches++];
-		b->applet = a;
+		b->reg = a;
 		for (int k = 0; k < npend; k++) {
-			if (strcmp(gb_applet_find(pend[k].bench)->name, a->name) != 0)
+			if (strcmp(reg_find(pend[k].bench)->name, a->name) != 0)
 				continue;
 			b->user = gb_xrealloc(b->user, (size_t)(b->nuser + pend[k].n + 1) * sizeof *b->user);
 			for (int w = 0; w < pend[k].n; w++)
@@ -124,7 +124,7 @@ static int pick_benches(rd_campaign *c, const char *only)
 	for (int k = 0; k < npend; k++) {
 		int used = 0;
 		for (int i = 0; i < c->nbenches; i++)
-			used |= strcmp(c->benches[i].applet->name, gb_applet_find(pend[k].bench)->name) == 0;
+			used |= strcmp(c->benches[i].reg->name, reg_find(pend[k].bench)->name) == 0;
 		if (!used) {
 			gb_err("--args '%s: ...': %s is not in this campaign (--only)", pend[k].bench, pend[k].bench);
 			return -1;
@@ -160,7 +160,7 @@ static size_t run_rounds(rd_campaign *c)
 					fmt_eta(eta, sizeof eta, (double)(gb_now_ns() - t0) / 1e9 / (double)done *
 								   (double)(total - done));
 				gb_progress("round %lld/%lld (%lld left): %s in %s  [launch %zu/%zu, ETA %s]", r,
-					    c->rounds, c->rounds - r, b->applet->name, e->name, done + 1, total, eta);
+					    c->rounds, c->rounds - r, b->reg->name, e->name, done + 1, total, eta);
 				json_t *rec = rd_launch(c, e, b, 0);
 				gb_progress_done();
 				json_object_set_new(rec, "round", json_integer(r));
@@ -170,10 +170,10 @@ static size_t run_rounds(rd_campaign *c)
 				if (strcmp(st, "ok") == 0)
 					ok++;
 				else
-					gb_warnx("round %lld, %s in %s: %s: %s", r, b->applet->name, e->name, st,
+					gb_warnx("round %lld, %s in %s: %s: %s", r, b->reg->name, e->name, st,
 						 json_string_value(json_object_get(rec, "reason")));
 				json_array_append_new(c->launches, rec);
-				rd_write(c, 0);
+				rd_save(c);
 			}
 		}
 	return ok;
@@ -211,32 +211,35 @@ int rounds_main(int argc, char **argv)
 	const char *env_last = NULL, *args_last = NULL, *order = NULL;
 
 	cur = c;
-	for (size_t i = 0; i < gb_napplets; i++) {
+	for (size_t i = 0; i < reg_nbenches; i++) {
 		size_t n = strlen(names);
-		snprintf(names + n, sizeof names - n, "%s%s", i ? "|" : "", gb_applets[i].name);
+		snprintf(names + n, sizeof names - n, "%s%s", i ? "|" : "", reg_benches[i].name);
 	}
 	usage_epilog(epilog, sizeof epilog);
 	const gb_opt opts[] = {
-		{ "rounds", 0, GB_OPT_INT, &rounds, "6", 1, 100000, NULL, "N",
-		  "rounds: each runs every benchmark once in every environment", NULL },
-		{ "env", 0, GB_OPT_STRING, &env_last, NULL, 0, 0, NULL, "NAME=COMMAND",
-		  "an environment: its name (the launches' --label) and the command prefix that runs "
-		  "guestbench there; give it once per environment", take_env },
-		{ "only", 0, GB_OPT_LIST, &only, NULL, 0, 0, names, "LIST",
-		  "these benchmarks (default: every one but diskio)", NULL },
-		{ "quick", 0, GB_OPT_FLAG, &quick, NULL, 0, 0, NULL, NULL,
-		  "every launch with --quick: for checking a set-up, not for publishing", NULL },
-		{ "order", 0, GB_OPT_CHOICE, &order, "abba", 0, 0, "abba|random|fixed", "ORDER",
-		  "the environments' order in each round", NULL },
-		{ "seed", 0, GB_OPT_INT, &seed, NULL, 0, 9007199254740991.0, NULL, "S",
-		  "seed of --order random (default: from the clock; recorded either way)", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &timeout, "15m", 0, 1e6, NULL, "TIME",
-		  "kill a launch that runs longer than this (recorded as timeout); 0 = never", NULL },
-		{ "args", 0, GB_OPT_STRING, &args_last, NULL, 0, 0, NULL, "'BENCH: ARGS'",
-		  "more arguments for every launch of BENCH, e.g. 'syscall: --only getpid'; repeatable",
-		  take_args },
-		{ "format", 0, GB_OPT_CHOICE, &format, "table", 0, 0, "table|json", "FMT",
-		  "on stdout: the summary table, or the campaign document (-o FILE is always JSON)", NULL },
+		{ .name = "rounds", .type = GB_OPT_INT, .dest = &rounds, .def = "6", .min = 1, .max = 100000,
+		  .metavar = "N", .help = "rounds: each runs every benchmark once in every environment" },
+		{ .name = "env", .type = GB_OPT_STRING, .dest = &env_last, .metavar = "NAME=COMMAND",
+		  .help = "an environment: its name (the launches' --label) and the command prefix that runs "
+			  "guestbench there; give it once per environment",
+		  .check = take_env },
+		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = names, .metavar = "LIST",
+		  .help = "these benchmarks (default: every one but diskio)" },
+		{ .name = "quick", .type = GB_OPT_FLAG, .dest = &quick,
+		  .help = "every launch with --quick: for checking a set-up, not for publishing" },
+		{ .name = "order", .type = GB_OPT_CHOICE, .dest = &order, .def = "abba", .choices = "abba|random|fixed",
+		  .metavar = "ORDER", .help = "the environments' order in each round" },
+		{ .name = "seed", .type = GB_OPT_INT, .dest = &seed, .max = 9007199254740991.0, .metavar = "S",
+		  .help = "seed of --order random (default: from the clock; recorded either way)" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &timeout, .def = "15m", .max = 1e6,
+		  .metavar = "TIME",
+		  .help = "kill a launch that runs longer than this (recorded as timeout); 0 = never" },
+		{ .name = "args", .type = GB_OPT_STRING, .dest = &args_last, .metavar = "'BENCH: ARGS'",
+		  .help = "more arguments for every launch of BENCH, e.g. 'syscall: --only getpid'; repeatable",
+		  .check = take_args },
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|json", .metavar = "FMT",
+		  .help = "the summary table or the campaign document (default: table; with -o FILE:\n"
+			  "from its extension; -o -: json)" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -266,8 +269,9 @@ int rounds_main(int argc, char **argv)
 		gb_err("--seed applies to --order random only (this campaign's order: %s)", order);
 		goto out;
 	}
-	if (!cli.c.output && strcmp(format, "json") != 0) {
-		gb_err("-o FILE: where to write the campaign document (or -o - / --format json for stdout)");
+	if (!cli.c.output && (!format || strcmp(format, "json") != 0)) {
+		gb_err("-o FILE: where to write the campaign document, e.g. -o campaign.json "
+		       "(-o - or --format json: on stdout)");
 		goto out;
 	}
 	if (pick_benches(c, only) < 0)
@@ -277,7 +281,9 @@ int rounds_main(int argc, char **argv)
 	c->order = order;
 	c->quick = quick;
 	c->timeout = timeout;
-	c->output = cli.c.output ? cli.c.output : "-";
+	c->output = cli.c.output;
+	c->format = format;
+	c->quiet = cli.c.quiet;
 	c->seed = seed >= 0 ? (unsigned long long)seed :
 		  ((unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 16) ^ gb_now_ns()) & 0xffffffffull;
 	c->resolved = json_object();
@@ -288,18 +294,13 @@ int rounds_main(int argc, char **argv)
 	gb_utc_now(c->started);
 
 	if ((rc = rd_resolve(c)) != 0) {
-		rd_write(c, 0);
+		rd_save(c);
 		goto out;
 	}
 	size_t ok = run_rounds(c);
 	gb_utc_now(c->finished);
-	int werr = rd_write(c, 1);
-	if (!cli.c.quiet && strcmp(c->output, "-") != 0) {
-		if (strcmp(format, "json") == 0)
-			rd_print(c, 1, stdout);
-		else
-			rd_table(c, stdout);
-	}
+	c->complete = 1;
+	int werr = rd_emit(c);
 
 	/* 3 when no environment produced a single ok launch */
 	size_t total = json_array_size(c->launches);

@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "../suite/guestbench.h"	/* the applet table, gb_child_run */
+#include "guestbench.h"	/* gb_child_run; the registry of benchmarks */
 
 #define RD_MAX_ENVS 64
 #define RD_MAX_WORDS 256
@@ -33,7 +33,7 @@ typedef struct rd_env {
 
 /* One benchmark of the campaign and the words passed to each launch. */
 typedef struct rd_bench {
-	const gb_applet *applet;
+	const reg_bench *reg;
 	char **user;		/* --args 'BENCH: ...', split */
 	int nuser;
 	char **resolved;	/* from the plans (resolve.c), e.g. --size 1048576 */
@@ -56,7 +56,10 @@ typedef struct rd_campaign {
 	json_t *plans;			/* [{env, bench, status, reason, config}] */
 	json_t *launches;		/* the launch records */
 	json_t *warnings;		/* [string] */
-	const char *output;		/* -o FILE, or "-" */
+	const char *output;		/* -o FILE, "-", or NULL (--format json: stdout) */
+	const char *format;		/* --format as given, or NULL */
+	int quiet;
+	int complete;			/* every round ran */
 } rd_campaign;
 
 /* envcmd.c */
@@ -97,11 +100,16 @@ int rd_bench_words(const rd_campaign *c, const rd_bench *b, const rd_env *e, int
 json_t *rd_launch(const rd_campaign *c, const rd_env *e, const rd_bench *b, int plan);
 
 /* campaign.c */
-/* The document to f; to -o (whole, or not at all), 0 or -1. */
-void rd_print(const rd_campaign *c, int complete, FILE *f);
-int rd_write(const rd_campaign *c, int complete);
+/* The campaign so far to -o FILE (after each launch; nothing for stdout
+ * or a FIFO, which take one document: the last). */
+void rd_save(const rd_campaign *c);
+/* The end: -o and stdout by common/output's rule.  0, or -1 when
+ * something could not be written. */
+int rd_emit(const rd_campaign *c);
 
 /* table.c */
 void rd_table(const rd_campaign *c, FILE *f);
+
+int rounds_main(int argc, char **argv);
 
 #endif

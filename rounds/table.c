@@ -13,7 +13,7 @@
 
 /* The first headline metric's value in a document ("metric" -> its
  * median, "metric.member" -> that member); NAN when it is missing. */
-static double headline(const gb_applet *a, json_t *doc, char *name, size_t len, const char **unit)
+static double headline(const reg_bench *a, json_t *doc, char *name, size_t len, const char **unit)
 {
 	char spec[128];
 	gb_strlcpy(spec, a->headline ? a->headline : "", sizeof spec);
@@ -51,7 +51,7 @@ void rd_table(const rd_campaign *c, FILE *f)
 		c->nenvs == 1 ? "" : "s", c->started);
 	fprintf(f, "%-13s %-16s %9s  %s\n", "bench", "env", "ok/runs", "median of ok launches");
 	for (int bi = 0; bi < c->nbenches; bi++) {
-		const gb_applet *a = c->benches[bi].applet;
+		const reg_bench *a = c->benches[bi].reg;
 		for (int ei = 0; ei < c->nenvs; ei++) {
 			size_t i, nv = 0, runs = 0, ok = 0, dist = 0;
 			json_t *l;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # initramfs.sh OUT GUESTBENCH - a cpio (newc) initramfs holding only the
 # static multi-call binary as /init, with /bin/gb-<bench> links to it, for
-# a VM whose PID 1 is guestbench (suite/init.c, docs/startup.md).
+# a VM whose PID 1 is guestbench (init/init.c, docs/startup.md).
 #
 #   qemu-system-x86_64 -kernel vmlinuz -initrd OUT \
 #       -append 'console=ttyS0 quiet guestbench.run="gb-syscall --quick --format json"'

@@ -9,7 +9,6 @@
  * start-up + exit and nothing of ours. */
 #include <string.h>
 
-#include "benches.h"
 #include "startup.h"
 
 static const struct {

@@ -91,4 +91,7 @@ int st_smaps_add(const char *text, st_mem *m);
  * (and its descendants) when cgroup is given.  0, or -1 with why. */
 int st_footprint(pid_t pid, const char *cgroup, st_mem *m, char *why, size_t len);
 
+/* The entry point: bin/gb-startup, and `guestbench startup` (registry/). */
+int startup_main(int argc, char **argv);
+
 #endif

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "cgroup.h"
 #include "clock.h"
 #include "cli.h"
@@ -148,11 +147,12 @@ int stream_main(int argc, char **argv)
 {
 	const char *numa_opt = "local", *stores_opt = "both";
 	const gb_opt opts[] = {
-		{ "numa", 0, GB_OPT_CHOICE, &numa_opt, "local", 0, 0,
-		  "local|interleave|node:|cross|sweep", "MODE",
-		  "memory placement; sweep = local, then interleave", check_numa },
-		{ "stores", 0, GB_OPT_CHOICE, &stores_opt, "both", 0, 0, "temporal|nt|both", "KIND",
-		  "ordinary stores, non-temporal (streaming) stores, or both", NULL },
+		{ .name = "numa", .type = GB_OPT_CHOICE, .dest = &numa_opt, .def = "local",
+		  .choices = "local|interleave|node:|cross|sweep", .metavar = "MODE",
+		  .help = "memory placement; sweep = local, then interleave", .check = check_numa },
+		{ .name = "stores", .type = GB_OPT_CHOICE, .dest = &stores_opt, .def = "both",
+		  .choices = "temporal|nt|both", .metavar = "KIND",
+		  .help = "ordinary stores, non-temporal (streaming) stores, or both" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -166,14 +166,13 @@ int stream_main(int argc, char **argv)
 			  "  with --numa sweep, the interleaved run adds _interleave to each name\n",
 		.common = GB_C_RUN | GB_C_THREADS | GB_C_CPUS | GB_C_MEM,
 		.opts = opts,
+		.defaults = (const gb_optdef[]){ { "repeat", NULL, "3" }, { NULL } },
 		.max_positional = 0,
 	};
 	gb_cli cli;
 	int rc = gb_cli_parse(&cli, &spec, argc, argv);
 	if (rc)
 		return gb_cli_exit(rc);
-	if (cli.c.quick && !gb_cli_isset(&cli, "repeat"))
-		cli.c.repeat = 3;
 
 	char err[512];
 	cpu_set_t base;
@@ -202,7 +201,7 @@ int stream_main(int argc, char **argv)
 		if ((rc = st_plan_cpus(&pl[i].numa, &base, cli.c.cpus != NULL, &pl[i].cpus, err,
 				       sizeof err)))
 			goto refuse;
-		if ((rc = map_arrays(&pl[i], &plan, pages, &warn, err, sizeof err)))
+		if (!cli.c.plan && (rc = map_arrays(&pl[i], &plan, pages, &warn, err, sizeof err)))
 			goto refuse;
 	}
 
@@ -232,6 +231,10 @@ int stream_main(int argc, char **argv)
 	gb_kv_num(&r.config, "epsilon", ST_EPSILON);
 	if (gb_numa_nodes() < 2)
 		gb_kv_str(&r.config, "numa_note", "1 node: every placement is the same");
+	if (cli.c.plan) {	/* sized and placed; nothing mapped, nothing measured */
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
+	}
 
 	st_pass_cfg pc = {
 		.warmup = (int)cli.c.warmup,

@@ -74,4 +74,7 @@ typedef struct st_check {
 } st_check;
 int st_validate(st_arrays *ar, long iters, st_check *out);
 
+/* The entry point: bin/gb-stream, and `guestbench stream` (registry/). */
+int stream_main(int argc, char **argv);
+
 #endif

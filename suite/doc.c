@@ -6,10 +6,13 @@
  * document - instead of jansson's 17 digits (0.1 -> 0.10000000000000001),
  * and the fingerprint comes straight from common/env. */
 #include <jansson.h>
+#include <math.h>
+#include <string.h>
 
 #include "env.h"
 #include "guestbench.h"
 #include "json.h"
+#include "report.h"
 #include "util.h"
 
 static void put(gb_json *j, const char *key, json_t *v)
@@ -50,7 +53,7 @@ static void put(gb_json *j, const char *key, json_t *v)
 	}
 }
 
-void gb_suite_json(const gb_suite *s, FILE *f)
+void suite_json(const suite_doc *s, FILE *f)
 {
 	gb_json j;
 	gb_json_init(&j, f, 1);
@@ -68,6 +71,45 @@ void gb_suite_json(const gb_suite *s, FILE *f)
 	gb_json_bool(&j, "valid", s->valid);
 	gb_json_obj_end(&j);
 	gb_json_end(&j);
+}
+
+static double num(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The suite as CSV: every run's metrics, in the columns every benchmark's
+ * own CSV has (common/report), one header. */
+void suite_csv(const suite_doc *s, FILE *f)
+{
+	fputs(gb_csv_header, f);
+	size_t i, k;
+	json_t *run, *m;
+	json_array_foreach(s->runs, i, run) {
+		json_array_foreach(json_object_get(run, "results"), k, m) {
+			json_t *ci = json_object_get(m, "ci95");
+			const char *better = json_string_value(json_object_get(m, "better"));
+			gb_csv_row w = {
+				.bench = json_string_value(json_object_get(run, "bench")),
+				.label = s->label,
+				.metric = json_string_value(json_object_get(m, "name")),
+				.unit = json_string_value(json_object_get(m, "unit")),
+				.lower = better && strcmp(better, "lower") == 0,
+				.n = (size_t)json_integer_value(json_object_get(m, "n")),
+				.min = num(m, "min"), .max = num(m, "max"), .mean = num(m, "mean"),
+				.median = num(m, "median"), .stddev = num(m, "stddev"), .cv = num(m, "cv"),
+				.ci95_lo = json_is_number(json_array_get(ci, 0))
+						   ? json_number_value(json_array_get(ci, 0)) : NAN,
+				.ci95_hi = json_is_number(json_array_get(ci, 1))
+						   ? json_number_value(json_array_get(ci, 1)) : NAN,
+				.p50 = num(m, "p50"), .p90 = num(m, "p90"), .p99 = num(m, "p99"),
+				.p999 = num(m, "p999"),
+				.valid = json_is_true(json_object_get(run, "valid")),
+			};
+			gb_csv_row_write(f, &w);
+		}
+	}
 }
 
 /* The same writing for another document made of parsed parts (the

@@ -1,6 +1,6 @@
-/* guestbench.h - the multi-call binary: one table of benchmarks, the
- * dispatcher (main.c), the suite (suite.c), running one benchmark as a
- * child process (child.c) and the summary table (summary.c). */
+/* guestbench.h - the suite: every benchmark as a child process of this
+ * binary (child.c), one guestbench-suite/1 document (suite.c, doc.c) and
+ * the summary table (summary.c).  The benchmarks it runs are registry/'s. */
 #ifndef GB_GUESTBENCH_H
 #define GB_GUESTBENCH_H
 
@@ -8,37 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef struct gb_applet {
-	const char *name;		/* as in gb-<name> */
-	int (*main)(int argc, char **argv);
-	/*
-	 * Extra arguments of a full (not --quick) suite run, separated by
-	 * spaces: what keeps the benchmark inside its share of the suite's
-	 * ten minutes (see the budget in benches.c).
-	 */
-	const char *full_args;
-	/*
-	 * Headline metrics for the summary table, separated by spaces:
-	 * "metric" shows its median, "metric.member" another member of that
-	 * result (e.g. "triad.best").
-	 */
-	const char *headline;
-	/*
-	 * Needs a directory to write in (diskio): the suite creates a private
-	 * one under $TMPDIR (else /tmp), passes --dir DIR, and removes it and
-	 * whatever is left in it afterwards.
-	 */
-	int scratch;
-} gb_applet;
-
-extern const gb_applet gb_applets[];
-extern const size_t gb_napplets;
-
-/* The benchmark called NAME or gb-NAME, or NULL. */
-const gb_applet *gb_applet_find(const char *name);
+#include "registry.h"
 
 int suite_main(int argc, char **argv);
-int rounds_main(int argc, char **argv);	/* rounds/ */
 
 /* What became of one benchmark run as a child process. */
 typedef struct gb_child {
@@ -62,7 +34,7 @@ void gb_child_free(gb_child *c);
 struct gb_env;
 
 /* One suite run, as suite.c collects it and doc.c/summary.c render it. */
-typedef struct gb_suite {
+typedef struct suite_doc {
 	const char *label;
 	char started[32], finished[32];
 	int quick;
@@ -71,17 +43,20 @@ typedef struct gb_suite {
 	json_t *skipped;	/* [{"bench", "reason", "status", ...}] */
 	json_t *seconds;	/* {bench: wall time of its child} */
 	int valid;		/* every run valid, nothing failed (a skip is fine) */
-} gb_suite;
+} suite_doc;
 
 /* The guestbench-suite/1 document (docs/json.md), written with the same
  * number formatting as the benchmarks' own documents. */
-void gb_suite_json(const gb_suite *s, FILE *f);
+void suite_json(const suite_doc *s, FILE *f);
 /* A parsed value through common/json's writer (doc.c), numbers as in
- * every benchmark's document. */
+ * every benchmark's document (the campaign of guestbench rounds). */
 struct gb_json;
 void gb_json_put(struct gb_json *j, const char *key, json_t *v);
 
+/* Every run's metrics as CSV, the columns of a benchmark's own CSV. */
+void suite_csv(const suite_doc *s, FILE *f);
+
 /* The summary: one line per benchmark, headline metrics and verdict. */
-void gb_suite_table(const gb_suite *s, FILE *f);
+void suite_table(const suite_doc *s, FILE *f);
 
 #endif

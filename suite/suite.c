@@ -1,7 +1,7 @@
 /* suite.c - guestbench suite: every benchmark, one document.
  *
  *   guestbench suite [--quick] [--label L] [-o FILE] [--only a,b | --skip a,b]
- *                    [--format table|json] [--timeout TIME]
+ *                    [--format table|json|csv] [--timeout TIME]
  *
  * Each benchmark runs as a child process of this same program (child.c
  * says why) with its defaults - or --quick - plus the arguments in
@@ -32,11 +32,12 @@
 #include "cli.h"
 #include "env.h"
 #include "guestbench.h"
+#include "output.h"
 #include "util.h"
 
 #define MAX_ARGS 64
 
-static void add_skip(gb_suite *s, const char *bench, const char *status, const char *reason,
+static void add_skip(suite_doc *s, const char *bench, const char *status, const char *reason,
 		     const gb_child *c)
 {
 	json_t *o = json_object();
@@ -51,7 +52,7 @@ static void add_skip(gb_suite *s, const char *bench, const char *status, const c
 }
 
 /* Check one child's document; returns it (owned) or NULL with why. */
-static json_t *take_doc(const gb_applet *a, const gb_child *c, char *why, size_t len)
+static json_t *take_doc(const reg_bench *a, const gb_child *c, char *why, size_t len)
 {
 	json_error_t e;
 	json_t *doc = json_loadb(c->out, c->outlen, 0, &e);
@@ -93,7 +94,7 @@ static void remove_scratch(const char *dir)
 
 /* Run one benchmark; returns 0 if it ran or was skipped for a reason of
  * the environment, 1 if the suite must end invalid. */
-static int run_one(gb_suite *s, const char *self, const gb_applet *a, double timeout)
+static int run_one(suite_doc *s, const char *self, const reg_bench *a, double timeout)
 {
 	char *argv[MAX_ARGS], args[256];
 	int n = 0;
@@ -169,6 +170,18 @@ static int run_one(gb_suite *s, const char *self, const gb_applet *a, double tim
 	return bad;
 }
 
+static void render_table(const void *s, FILE *f) { suite_table(s, f); }
+static void render_json(const void *s, FILE *f) { suite_json(s, f); }
+static void render_csv(const void *s, FILE *f) { suite_csv(s, f); }
+
+/* The suite's formats (common/output's rule picks one); the first is
+ * what a person reads. */
+static const gb_format formats[] = {
+	{ .name = "table", .ext = ".txt", .render = render_table },
+	{ .name = "json", .ext = ".json", .render = render_json },
+	{ .name = "csv", .ext = ".csv", .render = render_csv },
+};
+
 int suite_main(int argc, char **argv)
 {
 	static char names[512];
@@ -177,21 +190,24 @@ int suite_main(int argc, char **argv)
 	double timeout = 0;
 
 	/* the benchmark names are the choices of --only and --skip */
-	for (size_t i = 0; i < gb_napplets; i++) {
+	for (size_t i = 0; i < reg_nbenches; i++) {
 		size_t n = strlen(names);
-		snprintf(names + n, sizeof names - n, "%s%s", i ? "|" : "", gb_applets[i].name);
+		snprintf(names + n, sizeof names - n, "%s%s", i ? "|" : "", reg_benches[i].name);
 	}
 	const gb_opt opts[] = {
-		{ "quick", 0, GB_OPT_FLAG, &quick, NULL, 0, 0, NULL, NULL,
-		  "each benchmark with --quick: about a minute in all, not a measurement to publish", NULL },
-		{ "only", 0, GB_OPT_LIST, &only, NULL, 0, 0, names, "LIST",
-		  "run only these benchmarks (comma-separated)", NULL },
-		{ "skip", 0, GB_OPT_LIST, &skip, NULL, 0, 0, names, "LIST",
-		  "run every benchmark but these", NULL },
-		{ "format", 0, GB_OPT_CHOICE, &format, "table", 0, 0, "table|json", "FMT",
-		  "on stdout: the summary table, or the suite document (-o FILE is always JSON)", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &timeout, "15m", 0, 1e6, NULL, "TIME",
-		  "kill a benchmark that runs longer than this (a hang, not a budget); 0 = never", NULL },
+		{ .name = "quick", .type = GB_OPT_FLAG, .dest = &quick,
+		  .help = "each benchmark with --quick: about a minute in all, not a measurement to publish" },
+		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = names, .metavar = "LIST",
+		  .help = "run only these benchmarks (comma-separated)" },
+		{ .name = "skip", .type = GB_OPT_LIST, .dest = &skip, .choices = names, .metavar = "LIST",
+		  .help = "run every benchmark but these" },
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|json|csv",
+		  .metavar = "FMT",
+		  .help = "the summary table, the suite document, or every metric as CSV (default: table;\n"
+		  "with -o FILE: from its extension; -o -: json)" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &timeout, .def = "15m", .max = 1e6,
+		  .metavar = "TIME",
+		  .help = "kill a benchmark that runs longer than this (a hang, not a budget); 0 = never" },
 		{ NULL },
 	};
 	const gb_cli_spec spec = {
@@ -225,7 +241,7 @@ int suite_main(int argc, char **argv)
 	/* a reader that went away must not kill us before -o FILE is written */
 	signal(SIGPIPE, SIG_IGN);
 
-	gb_suite s = {
+	suite_doc s = {
 		.label = cli.c.label,
 		.quick = quick,
 		.env = gb_env_get(),
@@ -236,10 +252,10 @@ int suite_main(int argc, char **argv)
 	gb_utc_now(s.started);
 	int bad = 0;
 	size_t total = 0, k = 0;
-	for (size_t i = 0; i < gb_napplets; i++)
-		total += (!only || gb_list_has(only, gb_applets[i].name)) && !gb_list_has(skip, gb_applets[i].name);
-	for (size_t i = 0; i < gb_napplets; i++) {
-		const gb_applet *a = &gb_applets[i];
+	for (size_t i = 0; i < reg_nbenches; i++)
+		total += (!only || gb_list_has(only, reg_benches[i].name)) && !gb_list_has(skip, reg_benches[i].name);
+	for (size_t i = 0; i < reg_nbenches; i++) {
+		const reg_bench *a = &reg_benches[i];
 		if ((only && !gb_list_has(only, a->name)) || gb_list_has(skip, a->name))
 			continue;
 		gb_progress("[%zu/%zu] %s%s ...", ++k, total, a->name, quick ? " --quick" : "");
@@ -249,29 +265,8 @@ int suite_main(int argc, char **argv)
 	gb_utc_now(s.finished);
 	s.valid = !bad;
 
-	int to_stdout = cli.c.output && strcmp(cli.c.output, "-") == 0;
-	if (cli.c.output && !to_stdout) {
-		/* written whole, then renamed: a reader never sees half a file */
-		char *tmp = gb_xasprintf("%s.tmp.%d", cli.c.output, (int)getpid());
-		FILE *f = fopen(tmp, "w");
-		int werr = !f;
-		if (f) {
-			gb_suite_json(&s, f);
-			werr = fflush(f) != 0 || ferror(f);
-			werr |= fclose(f) != 0;
-		}
-		if (werr || rename(tmp, cli.c.output) != 0) {
-			gb_err("cannot write %s: %m", cli.c.output);
-			unlink(tmp);
-			bad = 1;
-		}
-		free(tmp);
-	}
-	if (to_stdout || (!cli.c.quiet && strcmp(format, "json") == 0))
-		gb_suite_json(&s, stdout);
-	else if (!cli.c.quiet)
-		gb_suite_table(&s, stdout);
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (gb_output_emit(formats, sizeof formats / sizeof formats[0], format, cli.c.output,
+			   cli.c.quiet, &s) != 0)
 		bad = 1;
 
 	json_decref(s.runs);

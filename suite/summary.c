@@ -24,7 +24,7 @@ static json_t *by_bench(json_t *arr, const char *name)
 
 /* "getpid 107.5 ns, cpuid 6610 ns" from the spec "getpid cpuid"; a
  * metric missing from the run (unavailable here) shows as "-". */
-static void headline(const gb_applet *a, json_t *run, char *out, size_t len)
+static void headline(const reg_bench *a, json_t *run, char *out, size_t len)
 {
 	char spec[256];
 	gb_strlcpy(spec, a->headline ? a->headline : "", sizeof spec);
@@ -53,7 +53,7 @@ static void headline(const gb_applet *a, json_t *run, char *out, size_t len)
 	}
 }
 
-void gb_suite_table(const gb_suite *s, FILE *f)
+void suite_table(const suite_doc *s, FILE *f)
 {
 	char env[512];
 	gb_env_summary(s->env, env, sizeof env);
@@ -62,8 +62,8 @@ void gb_suite_table(const gb_suite *s, FILE *f)
 	fprintf(f, "%-13s %-44s %8s  %s\n", "bench", "headline", "seconds", "result");
 
 	int nrun = 0, ninvalid = 0, nskip = 0;
-	for (size_t i = 0; i < gb_napplets; i++) {
-		const gb_applet *a = &gb_applets[i];
+	for (size_t i = 0; i < reg_nbenches; i++) {
+		const reg_bench *a = &reg_benches[i];
 		json_t *run = by_bench(s->runs, a->name), *sk = by_bench(s->skipped, a->name);
 		json_t *secs = json_object_get(s->seconds, a->name);
 		char hl[256], t[32] = "";

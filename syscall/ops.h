@@ -57,4 +57,7 @@ static inline long sc_raw2(long nr, long a, long b)
 uint64_t sc_fail(sc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sc_unavailable(sc_ctx *c, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The entry point: bin/gb-syscall, and `guestbench syscall` (registry/). */
+int syscall_main(int argc, char **argv);
+
 #endif

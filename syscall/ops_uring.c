@@ -1,6 +1,6 @@
 /* ops_uring.c - one io_uring NOP submitted and completed: the fixed cost
- * of the interface gb-diskio uses, and a probe of whether this
- * environment allows io_uring at all. */
+ * of the interface gb-diskio uses.  Whether this environment allows
+ * io_uring at all is common/refusal.c's probe. */
 #include "ops.h"
 
 #include <errno.h>
@@ -29,23 +29,26 @@ static int submit_nop(struct io_uring *ring, uint64_t tag)
 	return rc;
 }
 
+static int unavailable(sc_ctx *c, int err)
+{
+	char why[200];
+	gb_uring_refusal(err, why, sizeof why);
+	return sc_unavailable(c, err, "%s", why);
+}
+
 static int setup_uring(sc_ctx *c)
 {
+	/* the common probe, as gb-diskio's: the same answer in both results */
+	int err = gb_uring_probe();
+	if (err)
+		return unavailable(c, err);
 	struct io_uring *ring = calloc(1, sizeof *ring);
 	if (!ring)
 		return sc_unavailable(c, ENOMEM, "out of memory");
 	int rc = io_uring_queue_init(8, ring, 0);
-	if (rc == 0) {
-		/* setup can be allowed while io_uring_enter is filtered */
-		rc = submit_nop(ring, 1);
-		if (rc < 0)
-			io_uring_queue_exit(ring);
-	}
 	if (rc < 0) {
-		char why[200];
 		free(ring);
-		gb_uring_refusal(-rc, why, sizeof why);
-		return sc_unavailable(c, -rc, "%s", why);
+		return unavailable(c, -rc);
 	}
 	c->priv = ring;
 	return 0;

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benches.h"
 #include "clock.h"
 #include "cli.h"
 #include "env.h"
@@ -130,9 +129,15 @@ int syscall_main(int argc, char **argv)
 
 	const char *only = NULL;
 	const gb_opt opts[] = {
-		{ "only", 0, GB_OPT_LIST, &only, NULL, 0, 0, choices, "LIST",
-		  "measure only these operations, comma-separated", NULL },
+		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = choices, .metavar = "LIST",
+		  .help = "measure only these operations, comma-separated" },
 		GB_OPT_END,
+	};
+	/* --quick: fewer, shorter samples */
+	static const gb_optdef defaults[] = {
+		{ "repeat", NULL, "3" },
+		{ "min-time", NULL, "2ms" },
+		{ NULL },
 	};
 	const gb_cli_spec spec = {
 		.prog = "gb-syscall",
@@ -142,20 +147,13 @@ int syscall_main(int argc, char **argv)
 		.epilog = epilog,
 		.common = GB_C_RUN | GB_C_BATCH | GB_C_CPUS,
 		.opts = opts,
+		.defaults = defaults,
 		.max_positional = 0,
 	};
 	gb_cli cli;
 	int rc = gb_cli_parse(&cli, &spec, argc, argv);
 	if (rc)
 		return gb_cli_exit(rc);
-
-	/* --quick: fewer, shorter samples unless asked otherwise */
-	if (cli.c.quick) {
-		if (!gb_cli_isset(&cli, "repeat"))
-			cli.c.repeat = 3;
-		if (!gb_cli_isset(&cli, "min-time"))
-			cli.c.min_time = 0.002;
-	}
 
 	cpu_set_t cpus;
 	char err[512];
@@ -181,6 +179,10 @@ int syscall_main(int argc, char **argv)
 	gb_kv_str(&r.config, "clocksource", env->clocksource);
 	gb_kv_num(&r.config, "timer_overhead_ns", ck->overhead_ns);
 	gb_kv_num(&r.config, "timer_tick_ns", ck->tick_ns);
+	if (cli.c.plan) {
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
+	}
 
 	size_t nsel = 0;
 	for (size_t t = 0; t < NTABLES; t++)

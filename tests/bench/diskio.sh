@@ -84,6 +84,15 @@ is "$(jget "$tmp/m.json" 'results[name=randrw_4k_iops].reads')" "0" "randrw:0 on
 "$B" --dir "$d" --size 8M --duration 50ms -r 2 --warmup 1 --jobs 2 --qd 4 --format json >"$tmp/t.json"
 ok $? "timed run with --jobs 2"
 is "$(jget "$tmp/t.json" 'results[name=randread_4k_iops].n')" "2" "timed: 2 samples kept after a warm-up"
+# A timed sample starts when its worker is ready: setting up 64 MiB of
+# buffers takes longer than 10 ms, and must not use up the sample.
+for e in io_uring psync; do
+	"$B" --dir "$d" --size 64M --rw read --bs 64m --qd 1 --duration 10ms -r 2 --warmup 0 --engine $e \
+		--format json >"$tmp/dl.json" 2>/dev/null
+	ok $? "$e: a 10 ms sample after a long set-up exits 0"
+	n=$(jget "$tmp/dl.json" 'results[name=read_64m_iops].ios')
+	[ "${n:-0}" -ge 2 ]; ok $? "$e: and each sample did its I/O (${n:-none} I/Os in 2 samples)"
+done
 is "$(left)" "" "no file left behind by any run"
 
 # --- verification catches a corrupted block
@@ -172,6 +181,106 @@ sleep 0.3
 kill -TERM $pid; wait $pid
 is "$?" "143" "SIGTERM ends a run"
 is "$(left)" "" "and its file is removed"
+
+# --- it never touches what it was not given (issue 15)
+# SIGINT with --keep leaves the file; without --keep removes it.
+rm -f "$d"/*
+wait_file() {	# wait_file DIR: the name of the file gb-diskio created there
+	local i
+	for i in $(seq 100); do
+		[ -n "$(ls -A "$1")" ] && { ls -A "$1"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+"$B" --dir "$d" --size 8M --duration 30s -r 1 --warmup 0 --keep -q &
+pid=$!
+wait_file "$d" >/dev/null; sleep 0.3
+kill -INT $pid; wait $pid
+is "$?" "130" "SIGINT ends a --keep run"
+ls "$d" | grep -q '^gb-diskio-.*\.dat$'; ok $? "SIGINT with --keep leaves the file"
+rm -f "$d"/*
+"$B" --dir "$d" --size 8M --duration 30s -r 1 --warmup 0 -q &
+pid=$!
+wait_file "$d" >/dev/null; sleep 0.3
+kill -INT $pid; wait $pid
+is "$?" "130" "SIGINT ends a run"
+is "$(left)" "" "SIGINT without --keep removes the file"
+
+# --dir replaced by a symlink to another directory while the run goes on:
+# the removal (on a signal, and at the normal end) must not follow it.
+for how in SIGTERM end; do
+	w=$tmp/w-$how v=$tmp/victim-$how
+	rm -rf "$w" "$v"; mkdir -p "$w/d" "$v"
+	if [ $how = SIGTERM ]; then
+		"$B" --dir "$w/d" --size 8M --duration 30s -r 1 --warmup 0 -q &
+	else
+		"$B" --dir "$w/d" --size 8M --duration 2s -r 1 --warmup 0 -q &
+	fi
+	pid=$!
+	name=$(wait_file "$w/d")
+	mv "$w/d" "$w/d.orig" && ln -s "$v" "$w/d"
+	echo precious >"$v/$name"
+	[ $how = SIGTERM ] && kill -TERM $pid
+	wait $pid
+	is "$(cat "$v/$name" 2>&1)" "precious" "$how: --dir swapped for a symlink: nothing removed where it points"
+	is "$(ls -A "$w/d.orig")" "" "$how: the file it created is removed from where it was created"
+done
+
+# --file decided on the descriptor, not on the path: the path is swapped
+# for a FIFO while the first stat of it is held (strace delays it).
+if strace -o /dev/null true 2>/dev/null; then
+	r=$tmp/race; mkdir "$r"
+	head -c 8388608 /dev/urandom >"$r/a.dat"; mkfifo "$r/fifo"; ln -s a.dat "$r/link"
+	(timeout 20 strace -f -o "$r/st.log" -P "$r/link" -e trace=newfstatat,statx,openat \
+		-e inject=newfstatat:delay_exit=1500000:when=1 \
+		"$B" --file "$r/link" --rw read --ios 100 -r 1 --warmup 0 -q 2>"$r/err"; echo $? >"$r/rc") &
+	spid=$!
+	for _ in $(seq 100); do grep -q DELAYED "$r/st.log" 2>/dev/null && break; sleep 0.05; done
+	ln -s fifo "$r/link.new" && mv -T "$r/link.new" "$r/link"
+	wait $spid
+	is "$(cat "$r/rc")" "0" "--file swapped for a FIFO after it was opened: the opened file is measured (no hang)"
+	"$B" --file "$r/fifo" --rw read --ios 100 -r 1 --warmup 0 -q 2>"$r/err" &
+	pid=$!
+	for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill -0 $pid 2>/dev/null && { kill $pid; echo "# hung on the FIFO"; }
+	wait $pid
+	is "$?" "2" "--file FIFO: refused at once (exit 2), never waited on"
+	grep -q "not a regular file or a block device" "$r/err"; ok $? "and the message says why"
+else
+	skip "strace cannot trace here" "--file swapped after the stat"
+	skip "strace cannot trace here" "--file FIFO"
+	skip "strace cannot trace here" "--file FIFO message"
+fi
+
+# A block device: writes only where nothing else uses it (O_EXCL: a
+# mounted one is EBUSY).  A loop device over a small ext4 image, mounted
+# in a mount namespace of our own.
+loopdev=
+if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null &&
+	unshare -m true 2>/dev/null && truncate -s 64M "$tmp/loop.img" &&
+	mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$tmp/loop.img" 2>/dev/null &&
+	loopdev=$(losetup -f --show "$tmp/loop.img" 2>/dev/null) && [ -b "$loopdev" ]; then
+	trap 'losetup -d "$loopdev" 2>/dev/null; rm -rf "$tmp"' EXIT
+	mkdir "$tmp/mnt"
+	unshare -m sh -c "mount '$loopdev' '$tmp/mnt' || exit 99
+		'$B' --file '$loopdev' --rw randwrite --allow-write --ios 100 -r 1 --warmup 0 -q 2>'$tmp/lw.err'; echo \$? >'$tmp/lw.rc'
+		'$B' --file '$loopdev' --rw randread --ios 100 -r 1 --warmup 0 --format json >'$tmp/lr.json' 2>'$tmp/lr.err'; echo \$? >'$tmp/lr.rc'
+		umount '$tmp/mnt'"
+	is "$(cat "$tmp/lw.rc")" "3" "mounted block device, --allow-write: refused (exit 3)"
+	grep -q "in use" "$tmp/lw.err"; ok $? "the message says it is in use ($(cat "$tmp/lw.err"))"
+	e2fsck -fn "$tmp/loop.img" >/dev/null 2>&1; ok $? "the mounted filesystem is intact (e2fsck)"
+	is "$(cat "$tmp/lr.rc")" "0" "mounted block device, read-only: reading it is allowed"
+	jget "$tmp/lr.json" warnings | grep -q "in use"; ok $? "with a warning that it is in use"
+	"$B" --file "$loopdev" --rw randwrite --allow-write --ios 100 -r 1 --warmup 0 --format json >"$tmp/lu.json"
+	ok $? "unmounted block device, --allow-write: writes run"
+	is "$(jget "$tmp/lu.json" config.fstype)" "block device" "and it is measured as a block device"
+	losetup -d "$loopdev"; loopdev=
+else
+	for w in "mounted: refused" "message" "fs intact" "read-only allowed" "warning" "unmounted writes" "block device"; do
+		skip "needs root, losetup, mkfs.ext4 and unshare -m (loop devices)" "block device: $w"
+	done
+fi
 
 # --- O_DIRECT refused
 GB_TEST_NO_DIRECT=1 "$B" --dir "$d" "${Q[@]}" >/dev/null 2>"$tmp/e"

@@ -11,7 +11,7 @@ nb=$(echo $BENCHES | wc -w)
 
 # --- the dispatcher
 is "$("$G" --list | sort | tr '\n' ' ')" "$(echo $BENCHES | tr ' ' '\n' | sort | tr '\n' ' ')" \
-	"guestbench holds exactly the Makefile's BENCHES (suite/benches.c)"
+	"guestbench holds exactly the Makefile's BENCHES (registry/benches.c)"
 "$G" --help | grep -q "guestbench suite"; ok $? "--help names the suite"
 "$G" --help | grep -q "syscall"; ok $? "--help lists the benchmarks"
 "$G" --version | grep -q "^guestbench "; ok $? "--version"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# guestbench's PID-1 mode (suite/init.c) as PID 1 of a PID namespace, the
+# guestbench's PID-1 mode (init/init.c) as PID 1 of a PID namespace, the
 # way a container runtime or `unshare` starts it: it runs the command the
 # command line names, prints its output between the marker lines, stops
 # it on SIGTERM, reaps orphans, and ends the namespace (reboot() there

@@ -78,7 +78,7 @@ static void test_defaults(void)
 	is_int(cli.c.repeat, 10, "default --repeat 10");
 	is_int(cli.c.warmup, 1, "default --warmup 1");
 	is_num(cli.c.min_time, 0.005, 1e-12, "default --min-time 5ms");
-	is_str(cli.c.format, "table", "default --format table");
+	ok(cli.c.format == NULL, "--format not given: NULL (common/output picks table, the extension, or json for -o -)");
 	is_str(cli.c.label, "unlabelled", "default --label");
 	is_int(cli.c.threads, 0, "--threads defaults to auto (0)");
 	is_int(count, 7, "benchmark option default applied");

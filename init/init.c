@@ -99,7 +99,7 @@ static _Noreturn void exec_command(char *const *argv, const sigset_t *mask, int 
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
 	char *with_name[GB_INIT_MAX_ARGS + 2] = { "guestbench" };
-	if (self && (gb_applet_find(name) || !strcmp(name, "guestbench") || !strcmp(name, "suite"))) {
+	if (self && (reg_find(name) || !strcmp(name, "guestbench") || !strcmp(name, "suite"))) {
 		if (!strcmp(name, "suite")) {	/* "suite ..." is "guestbench suite ..." */
 			for (int i = 0; argv[i]; i++)
 				with_name[i + 1] = argv[i];
@@ -163,7 +163,7 @@ static int reap(pid_t pid, int *status)
 
 /* Run the command to its end: relay, reap, stop it on a signal or the
  * timeout.  Returns its wait status, or -1 if it could not start. */
-static int run_command(const gb_init_conf *c, int sfd, const sigset_t *mask, relay *r)
+static int run_command(const init_conf *c, int sfd, const sigset_t *mask, relay *r)
 {
 	int po[2], pe[2], status = 0, done = 0;
 	double now = gb_now_ns() / 1e9;
@@ -228,7 +228,7 @@ static int run_command(const gb_init_conf *c, int sfd, const sigset_t *mask, rel
 
 /* Stop everything else, flush the disks, and leave the way the command
  * line says.  Only if the kernel refuses (a container) does init exit. */
-static _Noreturn void shut_down(const gb_init_conf *c, int code)
+static _Noreturn void shut_down(const init_conf *c, int code)
 {
 	int st;
 	kill(-1, SIGTERM);	/* as PID 1: every other process */
@@ -263,7 +263,7 @@ int init_main(int argc, char **argv)
 {
 	const char *text = NULL;
 	char note[1024] = "", why[256];
-	gb_init_conf c;
+	init_conf c;
 	sigset_t mask;
 
 	gb_prog = "guestbench init";
@@ -285,19 +285,19 @@ int init_main(int argc, char **argv)
 	}
 	int sfd = block_signals(&mask);
 	reboot(RB_DISABLE_CAD);	/* Ctrl-Alt-Del becomes a SIGINT to stop cleanly */
-	gb_init_mounts(note, sizeof note);
-	gb_init_console();
-	gb_init_modules(note, sizeof note);
+	init_mounts(note, sizeof note);
+	init_console();
+	init_modules(note, sizeof note);
 
 	char *proc = text ? NULL : gb_read_all(NULL, "/proc/cmdline", NULL);
-	if (gb_init_parse(text ? text : proc ? proc : "", &c, why, sizeof why) != 0) {
+	if (init_parse(text ? text : proc ? proc : "", &c, why, sizeof why) != 0) {
 		say("guestbench %s: %s", GB_VERSION, note);
 		say("error: %s", why);
 		free(proc);
 		shut_down(&c, GB_EXIT_USAGE);
 	}
 	free(proc);
-	gb_init_net(&c, note, sizeof note);
+	init_net(&c, note, sizeof note);
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 0);
 	setenv("TMPDIR", "/tmp", 0);
 	setenv("HOME", "/", 0);

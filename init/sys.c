@@ -1,4 +1,4 @@
-/* init_sys.c - the little a PID 1 must set up before a benchmark can run:
+/* sys.c - the little a PID 1 must set up before a benchmark can run:
  * /proc, /sys, /dev and /tmp, a console on fds 0-2, and the network
  * interfaces.  Nothing here is fatal: in a container some of it is
  * refused (no CAP_SYS_ADMIN for devtmpfs, say), and the benchmarks already
@@ -87,7 +87,7 @@ static int stale_proc(const char *dir)
 	return n > 0 && (self[n] = 0, strcmp(self, "1") != 0);
 }
 
-void gb_init_mounts(char *note, size_t len)
+void init_mounts(char *note, size_t len)
 {
 	for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) {
 		const char *dir = mounts[i].dir;
@@ -122,7 +122,7 @@ static int ko_only(const struct dirent *d)
 	return n > 3 && strcmp(d->d_name + n - 3, ".ko") == 0;
 }
 
-void gb_init_modules(char *note, size_t len)
+void init_modules(char *note, size_t len)
 {
 	struct dirent **e;
 	int n = scandir("/lib/modules", &e, ko_only, alphasort);
@@ -155,7 +155,7 @@ void gb_init_modules(char *note, size_t len)
  * that node; without it init starts with nothing open and every message
  * would be lost.  Open it ourselves now that /dev may be mounted (or make
  * the node: character device 5:1). */
-void gb_init_console(void)
+void init_console(void)
 {
 	if (fcntl(STDOUT_FILENO, F_GETFD) >= 0 && fcntl(STDERR_FILENO, F_GETFD) >= 0)
 		return;
@@ -225,7 +225,7 @@ static int parse_cidr(const char *text, struct in_addr *addr, struct in_addr *ma
 /* lo always (the netlat loopback tests and a launcher on the host side of
  * a user-mode network need it); a static address on c->dev when asked.
  * Bringing lo up gives it 127.0.0.1 and ::1 by itself. */
-void gb_init_net(const gb_init_conf *c, char *note, size_t len)
+void init_net(const init_conf *c, char *note, size_t len)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0) {

@@ -1,4 +1,4 @@
-/* init_cmdline.c - what the kernel command line asks of guestbench's init.
+/* cmdline.c - what the kernel command line asks of guestbench's init.
  *
  * The kernel keeps double quotes in /proc/cmdline and passes parameters
  * with a dot in their name to nobody (they look like module options), so
@@ -32,7 +32,7 @@ static int next_word(const char **p, char q, char *out)
 	return quoted ? -1 : 1;
 }
 
-static int split_run(gb_init_conf *c, const char *value, char *why, size_t len)
+static int split_run(init_conf *c, const char *value, char *why, size_t len)
 {
 	size_t n = strlen(value) + 1;
 	char *w = c->words = gb_xmalloc(2 * n);	/* words and their NULs fit */
@@ -70,7 +70,7 @@ static int set_str(char *dst, size_t size, const char *key, const char *v, char 
 	return 0;
 }
 
-int gb_init_parse(const char *cmdline, gb_init_conf *c, char *why, size_t len)
+int init_parse(const char *cmdline, init_conf *c, char *why, size_t len)
 {
 	char *word = gb_xmalloc(strlen(cmdline) + 1);
 	const char *p = cmdline, *run = GB_INIT_DEFAULT_RUN;
@@ -122,10 +122,4 @@ int gb_init_parse(const char *cmdline, gb_init_conf *c, char *why, size_t len)
 	free(run_copy);
 	free(word);
 	return rc;
-}
-
-void gb_init_conf_free(gb_init_conf *c)
-{
-	free(c->words);
-	c->words = NULL;
 }

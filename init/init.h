@@ -2,8 +2,8 @@
  *
  *   init.c          the PID-1 loop: run one command, relay its output to
  *                   the console between markers, reap, power off
- *   init_cmdline.c  what the kernel command line asks for
- *   init_sys.c      mounts, console, network interfaces */
+ *   cmdline.c       what the kernel command line asks for
+ *   sys.c           mounts, console, network interfaces */
 #ifndef GB_INIT_H
 #define GB_INIT_H
 
@@ -12,7 +12,7 @@
 #define GB_INIT_MAX_ARGS 64
 
 /* What the kernel command line asks of guestbench's init. */
-typedef struct gb_init_conf {
+typedef struct init_conf {
 	char *argv[GB_INIT_MAX_ARGS + 1];	/* guestbench.run, split; NULL-terminated */
 	int argc;
 	char ip[64];		/* guestbench.ip=ADDR/PREFIX: static IPv4 on dev, "" none */
@@ -21,7 +21,7 @@ typedef struct gb_init_conf {
 	double timeout;		/* guestbench.timeout=SECONDS, 0 = none */
 	char shutdown[16];	/* guestbench.shutdown=poweroff|reboot|halt */
 	char *words;		/* storage argv points into */
-} gb_init_conf;
+} init_conf;
 
 /* The command run when the command line names none: the quick suite as
  * one JSON document, which is what a harness reading the console wants. */
@@ -35,15 +35,14 @@ typedef struct gb_init_conf {
  * ignored.  Returns 0, or -1 with a message in 'why' (an unterminated
  * quote, too many words, a bad number or shutdown mode).
  */
-int gb_init_parse(const char *cmdline, gb_init_conf *c, char *why, size_t len);
-void gb_init_conf_free(gb_init_conf *c);
+int init_parse(const char *cmdline, init_conf *c, char *why, size_t len);
 
-/* init_sys.c: each step says what it did or why not in 'note' (appended,
+/* sys.c: each step says what it did or why not in 'note' (appended,
  * "; "-separated); none of them is fatal. */
-void gb_init_mounts(char *note, size_t len);
-void gb_init_console(void);
-void gb_init_modules(char *note, size_t len);
-void gb_init_net(const gb_init_conf *c, char *note, size_t len);
+void init_mounts(char *note, size_t len);
+void init_console(void);
+void init_modules(char *note, size_t len);
+void init_net(const init_conf *c, char *note, size_t len);
 
 int init_main(int argc, char **argv);
 
