@@ -274,6 +274,14 @@ int rounds_main(int argc, char **argv)
 		       "(-o - or --format json: on stdout)");
 		goto out;
 	}
+	/* common/output's rule would give a FILE of another extension the
+	 * table - and hours of launches would be lost */
+	if (cli.c.output && strcmp(cli.c.output, "-") != 0 && !format &&
+	    !(strlen(cli.c.output) >= 5 && strcmp(cli.c.output + strlen(cli.c.output) - 5, ".json") == 0)) {
+		gb_err("-o %s: the campaign document is JSON: name the file *.json (or give --format json)",
+		       cli.c.output);
+		goto out;
+	}
 	if (pick_benches(c, only) < 0)
 		goto out;
 
