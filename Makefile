@@ -142,7 +142,7 @@ test_bench = $(firstword $(foreach b,$(BENCHES) $(TOOLS),$(if $(filter test_$(b)
 $(BUILD)/tests/%: tests/unit/%.c $$($$(call test_bench,$$*)_OBJ) $(LIBGB) $(BUILD)/common/udev_stub.o | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< $($(call test_bench,$*)_OBJ) $(LIBGB) \
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itests/unit $(APPS:%=-I%) $(LDFLAGS) -o $@ $< $($(call test_bench,$*)_OBJ) $(LIBGB) \
 	    $(TEST_LIBS) $(LIBS_$(call test_bench,$*)) $(COMMON_LIBS) 2>$@.log || { cat $@.log; exit 1; }
 
 $(BUILD)/tests/%: tests/tools/%.c | $(NEED_DEPS)

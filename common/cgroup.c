@@ -11,6 +11,7 @@
  * Every file is optional and may hold junk: anything unparsable is treated
  * as "no limit known" for that level, never as an error. */
 #include "cgroup.h"
+#include "parse.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -152,85 +153,6 @@ int gb_cgroup_parse_mem(const char *text, uint64_t *bytes)
 		return 1;
 	*bytes = v;
 	return 0;
-}
-
-/* A decimal CPU number; fails on no digits or a number >= CPU_SETSIZE. */
-static int cpu_number(const char **pp, const char *end, unsigned *out)
-{
-	const char *p = *pp;
-	unsigned v = 0;
-
-	if (p >= end || !isdigit((unsigned char)*p))
-		return -1;
-	for (; p < end && isdigit((unsigned char)*p); p++) {
-		v = v * 10 + (unsigned)(*p - '0');
-		if (v >= CPU_SETSIZE)
-			return -1;
-	}
-	*pp = p;
-	*out = v;
-	return 0;
-}
-
-int gb_parse_cpulist(const char *text, cpu_set_t *set)
-{
-	cpu_set_t s;
-
-	if (!text)
-		return -1;
-	while (isspace((unsigned char)*text))
-		text++;
-	const char *end = text + strlen(text);
-	while (end > text && isspace((unsigned char)end[-1]))
-		end--;
-	if (end == text)
-		return -1;	/* an empty list gives no CPU to run on */
-
-	CPU_ZERO(&s);
-	for (const char *p = text;;) {
-		unsigned a, b;
-		if (cpu_number(&p, end, &a) < 0)
-			return -1;
-		b = a;
-		if (p < end && *p == '-') {
-			p++;
-			if (cpu_number(&p, end, &b) < 0 || b < a)
-				return -1;
-		}
-		for (unsigned c = a; c <= b; c++)
-			CPU_SET(c, &s);
-		if (p == end)
-			break;
-		if (*p != ',' || ++p == end)
-			return -1;
-	}
-	*set = s;
-	return 0;
-}
-
-void gb_format_cpulist(const cpu_set_t *set, char *buf, unsigned size)
-{
-	size_t len = 0;
-
-	if (!size)
-		return;
-	buf[0] = 0;
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, set))
-			continue;
-		int last = c;
-		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
-			last++;
-		char tok[32];
-		int n = last == c ? snprintf(tok, sizeof tok, "%s%d", len ? "," : "", c)
-				  : snprintf(tok, sizeof tok, "%s%d-%d", len ? "," : "", c, last);
-		/* a list cut inside a number would name the wrong CPUs */
-		if (len + (size_t)n + 1 > size)
-			break;
-		memcpy(buf + len, tok, (size_t)n + 1);
-		len += (size_t)n;
-		c = last;
-	}
 }
 
 /* ------------------------------------------------------------ mounts -- */

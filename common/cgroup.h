@@ -60,9 +60,5 @@ int gb_cgroup_parse_cpu_max(const char *text, double *cpus);		/* v2 cpu.max */
 int gb_cgroup_parse_v1_quota(const char *quota, const char *period, double *cpus);
 int gb_cgroup_parse_mem(const char *text, uint64_t *bytes);		/* memory.max / limit_in_bytes */
 
-/* Parse a CPU list such as "0-3,6,8-9" into a set; -1 on junk. */
-int gb_parse_cpulist(const char *text, cpu_set_t *set);
-/* Format a set as a compact list ("0-3,6"). */
-void gb_format_cpulist(const cpu_set_t *set, char *buf, unsigned size);
 
 #endif

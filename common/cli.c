@@ -1,5 +1,7 @@
 /* cli.c - the option table parser (see cli.h). */
 #include "cli.h"
+#include "fault.h"
+#include "format.h"
 #include "output.h"
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "parse.h"
 #include "topo.h"
 #include "util.h"
 
@@ -121,63 +124,6 @@ static void add_common(gb_cli *cli, unsigned groups)
 	}
 }
 
-/* ----------------------------------------------------- value parsers -- */
-
-/* Split "12.5G" into a number and a suffix multiplier from 'units'. */
-struct unit {
-	const char *name;
-	double mult;	/* value = number * mult, or number / -mult when mult < 0 */
-};
-
-static int parse_with_units(const char *s, const struct unit *units, double *out)
-{
-	/* plain decimal only: no sign, exponent, hex, inf or nan */
-	size_t digits = s ? strspn(s, "0123456789.") : 0;
-	if (!digits || strspn(s, ".") == digits)
-		return -1;
-	errno = 0;
-	char *end;
-	double v = strtod(s, &end);
-	if (errno || end != s + digits || !isfinite(v))
-		return -1;
-	if (!*end) {
-		*out = v;
-		return 0;
-	}
-	for (const struct unit *u = units; u->name; u++)
-		if (strcmp(end, u->name) == 0) {
-			/* dividing keeps 5ms exactly 0.005 (5 * 1e-3 is not) */
-			*out = u->mult < 0 ? v / -u->mult : v * u->mult;
-			return 0;
-		}
-	return -1;
-}
-
-int gb_parse_size(const char *s, uint64_t *out)
-{
-	/* binary multiples, as fio and dd read them: 1k = 1024 */
-	static const struct unit units[] = {
-		{ "k", 0x1p10 }, { "K", 0x1p10 }, { "KB", 0x1p10 }, { "KiB", 0x1p10 },
-		{ "m", 0x1p20 }, { "M", 0x1p20 }, { "MB", 0x1p20 }, { "MiB", 0x1p20 },
-		{ "g", 0x1p30 }, { "G", 0x1p30 }, { "GB", 0x1p30 }, { "GiB", 0x1p30 },
-		{ "t", 0x1p40 }, { "T", 0x1p40 }, { "TB", 0x1p40 }, { "TiB", 0x1p40 },
-		{ "B", 1 }, { NULL, 0 },
-	};
-	double v;
-	if (parse_with_units(s, units, &v) < 0 || v >= 0x1p64)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-int gb_parse_duration(const char *s, double *seconds)
-{
-	static const struct unit units[] = {
-		{ "ns", -1e9 }, { "us", -1e6 }, { "ms", -1e3 }, { "s", 1 },
-		{ "m", 60 }, { "min", 60 }, { "h", 3600 }, { NULL, 0 },
-	};
-	return parse_with_units(s, units, seconds);
-}
 
 /* Does 'v' name one of "a|b|c"?  A choice ending in ':' is a prefix. */
 static int in_choices(const char *choices, const char *v, size_t vlen)
@@ -481,6 +427,7 @@ static int parse_args(gb_cli *cli, const gb_cli_spec *spec, int argc, char **arg
 	cli->dashdash = -1;
 	cli->pos = gb_xcalloc((size_t)argc + 1, sizeof *cli->pos);
 	gb_prog = spec->prog;
+	gb_fault_bench = spec->bench;
 
 	add_common(cli, spec->common);
 	for (const gb_opt *o = spec->opts; o && o->name && cli->nall < GB_CLI_MAXOPT; o++)
@@ -584,8 +531,8 @@ int gb_cli_cpus(const gb_cli *cli, cpu_set_t *set, char *err, unsigned errlen)
 	CPU_XOR(&outside, &want, set);
 	if (CPU_COUNT(&outside)) {
 		char bad[256], have[256];
-		gb_format_cpulist(&outside, bad, sizeof bad);
-		gb_format_cpulist(&eff->cpus, have, sizeof have);
+		gb_fmt_cpulist(&outside, bad, sizeof bad);
+		gb_fmt_cpulist(&eff->cpus, have, sizeof have);
 		snprintf(err, errlen, "--cpus %s: CPU %s not available here (effective CPUs: %s)", cli->c.cpus,
 			 bad, have);
 		return GB_EXIT_ENV;

@@ -116,9 +116,6 @@ static inline int gb_cli_exit(int rc) { return rc == GB_CLI_DONE ? 0 : rc; }
 /* Was the option (long name) given on the command line? */
 int gb_cli_isset(const gb_cli *cli, const char *name);
 
-/* Parsers shared with benchmarks; 0 ok, -1 bad. */
-int gb_parse_size(const char *s, uint64_t *out);
-int gb_parse_duration(const char *s, double *seconds);
 
 /*
  * The CPUs to run on: --cpus when given (every CPU of it must be in the

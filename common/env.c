@@ -11,7 +11,9 @@
  * Container evidence is collected as human-readable signs; the runtime
  * named is the most specific one the signs support. */
 #include "env.h"
+#include "format.h"
 #include "json.h"
+#include "parse.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -848,7 +850,7 @@ static void json_effective(gb_json *j, const gb_effective *f)
 		gb_json_null(j, "effective");
 		return;
 	}
-	gb_format_cpulist(&f->cpus, list, sizeof list);
+	gb_fmt_cpulist(&f->cpus, list, sizeof list);
 	gb_json_obj_begin(j, "effective");
 	gb_json_int(j, "cpus", f->ncpus);		/* threads benchmarks default to */
 	gb_json_str(j, "cpu_list", list);		/* affinity ∩ cgroup cpuset */

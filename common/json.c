@@ -1,4 +1,5 @@
 /* json.c - streaming JSON writer (see json.h). */
+#include "format.h"
 #include "json.h"
 
 #include <math.h>
@@ -128,16 +129,6 @@ void gb_json_str(gb_json *j, const char *key, const char *val)
 		put_string(j->f, val);
 	else
 		fputs("null", j->f);
-}
-
-void gb_fmt_double(char *buf, unsigned size, double v)
-{
-	/* the shortest of %.15g/%.16g/%.17g that reads back exactly */
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
 }
 
 void gb_json_num(gb_json *j, const char *key, double val)

@@ -30,7 +30,5 @@ void gb_json_bool(gb_json *j, const char *key, int val);
 void gb_json_null(gb_json *j, const char *key);
 void gb_json_end(gb_json *j);	/* final newline */
 
-/* Shortest decimal text that reads back as the same double. */
-void gb_fmt_double(char *buf, unsigned size, double v);
 
 #endif

@@ -1,6 +1,7 @@
 /* mem.c - benchmark buffers: page size (4k, THP, hugetlb 2M/1G), NUMA
  * policy set before first touch, and the huge-page coverage obtained. */
 #include "mem.h"
+#include "parse.h"
 #include "topo.h"
 #include "util.h"
 
@@ -37,47 +38,11 @@ static const char *const pages_names[] = {
 	[GB_PAGES_2M] = "2m", [GB_PAGES_1G] = "1g",
 };
 
-int gb_pages_parse(const char *s, gb_pages *out)
-{
-	if (!s)
-		return -1;
-	for (unsigned i = 0; i < sizeof pages_names / sizeof pages_names[0]; i++) {
-		if (!strcasecmp(s, pages_names[i])) {
-			*out = (gb_pages)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 const char *gb_pages_name(gb_pages p)
 {
 	if ((unsigned)p < sizeof pages_names / sizeof pages_names[0])
 		return pages_names[p];
 	return "?";
-}
-
-int gb_numa_parse(const char *s, gb_numa *out)
-{
-	uint64_t n;
-
-	if (!s)
-		return -1;
-	if (!strcmp(s, "local")) {
-		*out = (gb_numa){ GB_NUMA_LOCAL, 0 };
-	} else if (!strcmp(s, "interleave")) {
-		*out = (gb_numa){ GB_NUMA_INTERLEAVE, 0 };
-	} else if (!strcmp(s, "cross")) {
-		*out = (gb_numa){ GB_NUMA_CROSS, 0 };
-	} else if (!strncmp(s, "node:", 5)) {
-		/* digits only: gb_parse_u64 already refuses signs and blanks */
-		if (gb_parse_u64(s + 5, &n) < 0 || n > 4095)
-			return -1;
-		*out = (gb_numa){ GB_NUMA_NODE, (int)n };
-	} else {
-		return -1;
-	}
-	return 0;
 }
 
 void gb_numa_name(const gb_numa *n, char *buf, unsigned size)

@@ -19,10 +19,7 @@ typedef struct gb_numa {
 	int node;		/* for GB_NUMA_NODE */
 } gb_numa;
 
-/* Parse "auto|4k|thp|2m|1g" and "local|interleave|node:N|cross"; -1 on junk. */
-int gb_pages_parse(const char *s, gb_pages *out);
 const char *gb_pages_name(gb_pages p);
-int gb_numa_parse(const char *s, gb_numa *out);
 void gb_numa_name(const gb_numa *n, char *buf, unsigned size);
 
 /* Is NUMA policy usable here (kernel support, not refused by seccomp)?

@@ -1,4 +1,5 @@
 /* report.c - the result model and its renderings (see report.h, docs/json.md). */
+#include "format.h"
 #include "report.h"
 
 #include <errno.h>

@@ -245,45 +245,6 @@ uint64_t gb_meminfo(const char *root, const char *key)
 	return 0;
 }
 
-int gb_parse_u64(const char *s, uint64_t *out)
-{
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int gb_parse_i64(const char *s, int64_t *out)
-{
-	if (!s || !*s || *s == ' ')
-		return -1;
-	errno = 0;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int gb_parse_double(const char *s, double *out)
-{
-	if (!s || !*s || *s == ' ')
-		return -1;
-	errno = 0;
-	char *end;
-	double v = strtod(s, &end);
-	if (errno || *end || v != v)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 size_t gb_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n = strlen(src);
@@ -324,29 +285,6 @@ void gb_strlist_free(gb_strlist *l)
 	l->n = l->cap = 0;
 }
 
-void gb_utc_now(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-void gb_fmt_bytes(char *buf, size_t size, uint64_t bytes)
-{
-	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = 0;
-	while (v >= 1024 && u < 6) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0 || v == (double)(uint64_t)v)
-		snprintf(buf, size, "%.0f %s", v, unit[u]);
-	else
-		snprintf(buf, size, "%.1f %s", v, unit[u]);
-}
-
 void gb_progress(const char *fmt, ...)
 {
 	if (gb_quiet || !isatty(STDERR_FILENO))
@@ -367,35 +305,6 @@ void gb_progress_done(void)
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
 		progress_shown = 0;
-	}
-}
-
-/* Four significant figures, whole numbers from 1000 up: tables are read
- * by people. */
-void gb_fmt_num(char *buf, size_t len, double v)
-{
-	if (!isfinite(v))
-		snprintf(buf, len, "-");
-	else if (fabs(v) >= 1000)
-		snprintf(buf, len, "%.0f", v);	/* 6610, 40457: the last digits are noise */
-	else
-		snprintf(buf, len, "%.4g", v);	/* 107.5, 10.24, 0.4321 */
-}
-
-/* RFC 4180: a field with a comma, quote or line break is quoted, its
- * quotes doubled. */
-void gb_csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
 	}
 }
 

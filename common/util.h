@@ -1,5 +1,6 @@
 /* util.h - small helpers every module needs: messages, exit statuses,
- * reading tiny /proc and /sys files that may be missing, string lists. */
+ * allocation, reading tiny /proc and /sys files that may be missing,
+ * string lists.  Text to values is parse.h; values to text, format.h. */
 #ifndef GB_UTIL_H
 #define GB_UTIL_H
 
@@ -68,11 +69,6 @@ int gb_path_exists(const char *root, const char *path);
  */
 uint64_t gb_meminfo(const char *root, const char *key);
 
-/* Strict number parsing: the whole string must be consumed.  Return 0 on
- * success, -1 on junk, empty input or overflow. */
-int gb_parse_u64(const char *s, uint64_t *out);
-int gb_parse_i64(const char *s, int64_t *out);
-int gb_parse_double(const char *s, double *out);
 
 /* Copy at most size-1 bytes, always NUL-terminate; returns strlen(dst). */
 size_t gb_strlcpy(char *dst, const char *src, size_t size);
@@ -99,15 +95,6 @@ void gb_strlist_add(gb_strlist *l, const char *s);
 void gb_strlist_addf(gb_strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gb_strlist_free(gb_strlist *l);
 
-/* A number for a person: every human table (results, suite summary,
- * gb-compare) prints numbers through this one function. */
-void gb_fmt_num(char *buf, size_t size, double v);
-
-/* One CSV field, RFC 4180 quoting (no separator). */
-void gb_csv_field(FILE *f, const char *s);
-
-/* Human-readable bytes in binary units: "512 B", "4 KiB", "1.5 GiB". */
-void gb_fmt_bytes(char *buf, size_t size, uint64_t bytes);
 
 /* Progress on stderr, only when stderr is a terminal (and not -q):
  * rewrites one line; gb_progress_done clears it. */
@@ -115,7 +102,5 @@ void gb_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void gb_progress_done(void);
 extern int gb_quiet;
 
-/* Current UTC time as "2026-11-22T16:00:00Z". */
-void gb_utc_now(char out[32]);
 
 #endif

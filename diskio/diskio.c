@@ -8,10 +8,10 @@
  * --verify run ends with a read-back of the whole file; the file
  * gb-diskio created is removed on every way out.
  *
- * Test-only hooks: GB_TEST_CORRUPT=<byte offset> damages the 512-byte
+ * Test-only faults (common/fault.h): GB_FAULT=diskio.corrupt=<byte offset> damages the 512-byte
  * stamp holding that offset right after the fill, as a bad disk or a
  * misdirected write would, so --verify must catch it (exit 1);
- * GB_TEST_NO_DIRECT=1 (target.c) makes O_DIRECT refused. */
+ * diskio.no_direct (target.c) makes O_DIRECT refused. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +24,8 @@
 #include "diskio.h"
 #include "cli.h"
 #include "engine.h"
+#include "fault.h"
+#include "parse.h"
 #include "pattern.h"
 #include "presets.h"
 #include "report.h"
@@ -190,15 +192,15 @@ static void read_back(gb_report *r, const dio_target *t, uint64_t seed)
 	free(buf);
 }
 
-/* GB_TEST_CORRUPT=<offset>: flip a payload byte of the stamp there. */
+/* GB_FAULT diskio.corrupt=<offset>: flip a payload byte of the stamp there. */
 static int corrupt_hook(const dio_target *t, char *err, size_t len)
 {
-	const char *h = getenv("GB_TEST_CORRUPT");
+	const char *h = gb_fault("corrupt");
 	uint64_t at;
 	if (!h)
 		return 0;
 	if (gb_parse_u64(h, &at) < 0 || at >= t->size || !t->writable) {
-		snprintf(err, len, "GB_TEST_CORRUPT=%s: an offset below %llu in a file gb-diskio may write", h,
+		snprintf(err, len, "GB_FAULT diskio.corrupt=%s: an offset below %llu in a file gb-diskio may write", h,
 			 (unsigned long long)t->size);
 		return -1;
 	}
@@ -210,7 +212,7 @@ static int corrupt_hook(const dio_target *t, char *err, size_t len)
 		rc = pwrite(t->fd, buf, t->align, (off_t)blk) == (ssize_t)t->align ? 0 : -1;
 	}
 	if (rc < 0)
-		snprintf(err, len, "GB_TEST_CORRUPT: %s", strerror(errno));
+		snprintf(err, len, "GB_FAULT diskio.corrupt: %s", strerror(errno));
 	free(buf);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "parse.h"
 #include "pattern.h"
 #include "util.h"
 

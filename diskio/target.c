@@ -19,7 +19,7 @@
  * time, in statx's STATX_DIOALIGN (offset alignment 0) or at the first
  * I/O with EINVAL; each is an exit 3 unless --buffered.
  *
- * Test-only hook: GB_TEST_NO_DIRECT=1 makes the O_DIRECT request fail as
+ * Test-only fault: GB_FAULT=diskio.no_direct makes the O_DIRECT request fail as
  * such a filesystem would (EINVAL), because tmpfs accepts O_DIRECT on the
  * kernels tests run on. */
 #include <errno.h>
@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fault.h"
 #include "pattern.h"
 #include "target.h"
 #include "util.h"
@@ -113,8 +114,8 @@ static const char *fs_name(long type)
 
 static int no_direct_hook(void)
 {
-	const char *h = getenv("GB_TEST_NO_DIRECT");
-	return h && strcmp(h, "1") == 0;
+	const char *h = gb_fault("no_direct");
+	return h != NULL;
 }
 
 /* Ask for O_DIRECT on an open descriptor; 0 or the errno that refused it. */

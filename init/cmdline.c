@@ -8,7 +8,14 @@
 #include <string.h>
 
 #include "init.h"
+#include "parse.h"
 #include "util.h"
+
+/* guestbench.timeout's largest value, seconds (the suite's --timeout
+ * bound): init waits in poll(), whose timeout is an int of milliseconds
+ * (24.8 days at most), and inf or 1e300 would become 0 there - PID 1
+ * spinning a CPU for the whole run. */
+#define MAX_TIMEOUT 1000000
 
 /* Copy the next blank-separated word of *p into out, removing the quote
  * characters 'q' and keeping blanks inside them; *p moves past it.
@@ -96,8 +103,9 @@ int init_parse(const char *cmdline, init_conf *c, char *why, size_t len)
 		} else if (strcmp(key, "guestbench.dev") == 0) {
 			rc = set_str(c->dev, sizeof c->dev, key, v, why, len);
 		} else if (strcmp(key, "guestbench.timeout") == 0) {
-			if (gb_parse_double(v, &c->timeout) != 0 || c->timeout < 0) {
-				snprintf(why, len, "guestbench.timeout=%s is not a number of seconds >= 0", v);
+			if (gb_parse_double(v, &c->timeout) != 0 || !(c->timeout >= 0 && c->timeout <= MAX_TIMEOUT)) {
+				snprintf(why, len, "guestbench.timeout=%s: expected seconds from 0 (none) to %d", v,
+					 MAX_TIMEOUT);
 				rc = -1;
 			}
 		} else if (strcmp(key, "guestbench.shutdown") == 0) {

@@ -148,16 +148,22 @@ static void relay_read(relay *r, int which)
 }
 
 /* Reap every child that has exited (orphans included); returns 1 when
- * 'pid' was among them, with its status. */
+ * 'pid' was among them, with its status.  Each is looked at before it is
+ * reaped: the command's group gets SIGKILL (what it left behind) while
+ * the command's zombie still holds the group's number - once reaped, that
+ * number may be handed out again. */
 static int reap(pid_t pid, int *status)
 {
 	int st, found = 0;
-	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-		if (p == pid) {
+	siginfo_t si;
+	for (si.si_pid = 0; waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid > 0; si.si_pid = 0) {
+		if (si.si_pid == pid)
+			kill(-pid, SIGKILL);
+		if (waitpid(si.si_pid, &st, 0) == pid) {
 			*status = st;
 			found = 1;
 		}
+	}
 	return found;
 }
 
@@ -208,7 +214,6 @@ static int run_command(const init_conf *c, int sfd, const sigset_t *mask, relay 
 		if (!done && reap(pid, &status)) {
 			done = 1;
 			drain_at = now + DRAIN_S;
-			kill(-pid, SIGKILL);	/* what it left behind in its group */
 		}
 		if (!done && stop_at > 0 && now >= stop_at && !kill_at) {
 			say("guestbench.timeout: stopping the command after %.0f s", c->timeout);

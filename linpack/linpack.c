@@ -24,8 +24,10 @@
 #include "clock.h"
 #include "cli.h"
 #include "env.h"
+#include "format.h"
 #include "linpack.h"
 #include "mem.h"
+#include "parse.h"
 #include "report.h"
 #include "resid.h"
 #include "topo.h"
@@ -232,8 +234,8 @@ int linpack_main(int argc, char **argv)
 	}
 	gb_pages pages = GB_PAGES_AUTO;
 	gb_numa numa = { GB_NUMA_LOCAL, 0 };
-	if ((cli.c.pages && gb_pages_parse(cli.c.pages, &pages) < 0) ||
-	    (cli.c.numa && gb_numa_parse(cli.c.numa, &numa) < 0)) {
+	if ((cli.c.pages && gb_parse_pages(cli.c.pages, &pages) < 0) ||
+	    (cli.c.numa && gb_parse_numa(cli.c.numa, &numa) < 0)) {
 		gb_err("--pages/--numa: unknown mode");
 		gb_cli_free(&cli);
 		return GB_EXIT_USAGE;

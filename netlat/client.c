@@ -40,7 +40,7 @@ void nl_result_free(nl_result *r)
 
 static uint32_t ms(uint64_t ns) { return (uint32_t)((ns + 999999) / 1000000); }
 
-static void make_hello(const nl_params *p, unsigned udp_port, nl_hello *h)
+void nl_make_hello(const nl_params *p, unsigned udp_port, nl_hello *h)
 {
 	memset(h, 0, sizeof *h);
 	h->test = (uint16_t)p->test;
@@ -104,7 +104,7 @@ static int start(const nl_addr *server, const nl_params *p, nl_conn *c, char *er
 		return GB_EXIT_ENV;
 	}
 	nl_hello h;
-	make_hello(p, udp_port, &h);
+	nl_make_hello(p, udp_port, &h);
 	const char *why = nl_hello_check(&h);
 	if (why) {	/* the command line was validated: this is a bug, say so */
 		snprintf(err, errlen, "internal: hello refused locally: %s", why);
@@ -113,8 +113,9 @@ static int start(const nl_addr *server, const nl_params *p, nl_conn *c, char *er
 	unsigned char m[NL_REPLY_LEN > NL_HELLO_LEN ? NL_REPLY_LEN : NL_HELLO_LEN];
 	nl_hello_encode(&h, m);
 	int k = -1;
-	if (nl_send_all(c->ctrl, m, NL_HELLO_LEN) == 0)
-		k = nl_recv_until(c->ctrl, m, NL_REPLY_LEN, gb_now_ns() + (uint64_t)(p->timeout_s * 1e9));
+	uint64_t until = nl_after(p->timeout_s);
+	if (nl_send_all(c->ctrl, m, NL_HELLO_LEN, until) == 0)
+		k = nl_recv_until(c->ctrl, m, NL_REPLY_LEN, until);
 	if (k != 1) {
 		snprintf(err, errlen, "no reply from the server at %s: %s", where,
 			 k == 0 ? "it closed the connection (not a gb-netlat server?)" : nl_errname(errno));
@@ -130,6 +131,7 @@ static int start(const nl_addr *server, const nl_params *p, nl_conn *c, char *er
 		return GB_EXIT_ENV;
 	}
 	c->cookie = rep.cookie;
+	c->deadline = nl_deadline(&h, p->timeout_s, gb_now_ns());
 	c->data = *server;
 	nl_addr_set_port(&c->data, rep.data_port);
 	return 0;
@@ -162,7 +164,7 @@ static int compare(const nl_params *p, nl_result *r)
 
 int nl_client_run(const nl_addr *server, const nl_params *p, nl_result *r, char *err, size_t errlen)
 {
-	nl_conn c = { -1, -1, { { 0 }, 0 }, 0 };
+	nl_conn c = { .ctrl = -1, .udp = -1 };
 	int rc = start(server, p, &c, err, errlen);
 	if (rc) {
 		if (c.ctrl >= 0)
@@ -178,8 +180,9 @@ int nl_client_run(const nl_addr *server, const nl_params *p, nl_result *r, char 
 	unsigned char m[NL_FINAL_LEN];
 	nl_done_encode(&d, m);
 	int k = -1;
-	if (nl_send_all(c.ctrl, m, NL_DONE_LEN) == 0)
-		k = nl_recv_until(c.ctrl, m, NL_FINAL_LEN, gb_now_ns() + (uint64_t)(p->timeout_s * 1e9));
+	uint64_t until = nl_after(p->timeout_s);
+	if (nl_send_all(c.ctrl, m, NL_DONE_LEN, until) == 0)
+		k = nl_recv_until(c.ctrl, m, NL_FINAL_LEN, until);
 	nl_final f;
 	const char *why = k == 1 ? nl_final_decode(m, &f) : NULL;
 	if (!rc) {

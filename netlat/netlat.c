@@ -22,7 +22,9 @@
 
 #include "clock.h"
 #include "cli.h"
+#include "fault.h"
 #include "netlat.h"
+#include "parse.h"
 #include "report.h"
 #include "util.h"
 
@@ -86,7 +88,34 @@ static void make_plan(const opts *o, const gb_cli *cli, plan *pl)
 	}
 }
 
-/* Repeats of one test, pooled: samples appended, histograms merged. */
+/* Would the server take every test of the plan?  The protocol caps
+ * warm-up and duration (NL_MAX_MS, each): a plan past it is a usage
+ * error here, before anything runs, with the check the hello gets. */
+static int check_plan(const plan *pl, long long warmup)
+{
+	for (int i = 0; i < pl->ntests; i++) {
+		const nl_params *p = &pl->p[i];
+		nl_hello h;
+		nl_make_hello(p, p->test == NL_UDP_RR, &h);
+		if (!nl_hello_check(&h))
+			continue;
+		const char *name = nl_test_name(p->test);
+		if (h.warmup_ms > NL_MAX_MS)
+			gb_err("--warmup %lld x --interval %g s: %s would warm up for %.0f s; the protocol allows at most %u s",
+			       warmup, (double)p->interval_ns / 1e9, name, h.warmup_ms / 1e3, NL_MAX_MS / 1000);
+		else
+			gb_err("--duration: %s would run for %.0f s%s; the protocol allows at most %u s per test",
+			       name, h.duration_ms / 1e3,
+			       p->test == NL_TCP_MAERTS ? " (its measured time + 2 intervals + --timeout)" : "",
+			       NL_MAX_MS / 1000);
+		return GB_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Repeats of one test, pooled: samples appended, histograms merged.  The
+ * arrays grow with the runs made, not with -r (-r 1000000 must not ask
+ * for every sample's memory up front). */
 typedef struct pooled {
 	gb_hist *hist;
 	double *lat, *rate;
@@ -99,6 +128,8 @@ typedef struct pooled {
 static void pool_add(pooled *pq, const nl_result *r)
 {
 	gb_hist_merge(pq->hist, r->hist);
+	pq->lat = gb_xrealloc(pq->lat, (pq->n + (size_t)r->n) * sizeof *pq->lat);
+	pq->rate = gb_xrealloc(pq->rate, (pq->n + (size_t)r->n) * sizeof *pq->rate);
 	for (int i = 0; i < r->n; i++) {
 		pq->lat[pq->n] = r->lat_p50_us[i];
 		pq->rate[pq->n++] = r->rate[i];
@@ -188,15 +219,15 @@ static int run_tests(gb_cli *cli, const opts *o, const plan *pl, const nl_addr *
 		gb_kv_null(&rep.config, "server_cpu_requested");
 	gb_kv_str(&rep.config, "placement", o->cpu < 0 || scpu < 0 ? "unpinned"
 					    : o->cpu == scpu ? "same_cpu" : "cross_cpu");
+	if (cli->c.plan)	/* planned and placed; no test run */
+		return gb_report_finish(&rep);
 
 	int stop = 0;
 	uint64_t t_start = gb_now_ns();
 	for (int i = 0; i < pl->ntests && !stop; i++) {
 		const nl_params *p = &pl->p[i];
 		int test = pl->tests[i];
-		size_t cap = (size_t)p->nintervals * (size_t)cli->c.repeat;
-		pooled pq = { .hist = gb_xmalloc(sizeof(gb_hist)), .lat = gb_xcalloc(cap, sizeof(double)),
-			      .rate = gb_xcalloc(cap, sizeof(double)), .client_cpu = -1, .server_cpu = -1 };
+		pooled pq = { .hist = gb_xmalloc(sizeof(gb_hist)), .client_cpu = -1, .server_cpu = -1 };
 		gb_hist_init(pq.hist);
 		int failed = 0;
 		for (long long k = 0; k < cli->c.repeat && !failed; k++) {
@@ -327,8 +358,10 @@ static nl_server *volatile the_server;
 static void on_signal(int sig)
 {
 	(void)sig;
+	int e = errno;	/* whatever the handler calls, the interrupted code's errno stays */
 	if (the_server)
 		nl_server_stop(the_server);
+	errno = e;
 }
 
 static int mode_server(const opts *o)
@@ -370,36 +403,44 @@ int nl_test_corrupt;
 
 int netlat_main(int argc, char **argv)
 {
-	const char *hook = getenv("GB_TEST_CORRUPT");
+	/* before the parser: GB_FAULT=netlat.corrupt=<test> (common/fault) */
+	const char *hook = gb_fault_for("netlat", "corrupt");
 	nl_test_corrupt = hook ? nl_test_by_name(hook) : 0;
 	opts o = { NULL, "127.0.0.1", 0, 0, 0, 0, 0, 0, -1, -1, -1, 0, 0 };
 	const gb_opt table[] = {
-		{ "test", 0, GB_OPT_LIST, &o.tests, "all", 0, 0, TEST_CHOICES, "LIST",
-		  "tests to run, comma-separated", NULL },
-		{ "req", 0, GB_OPT_SIZE, &o.req, "100", NL_MIN_MSG, NL_MAX_SIZE, NULL, "SIZE",
-		  "request bytes of the rr tests (udp_rr: at most 65507)", NULL },
-		{ "resp", 0, GB_OPT_SIZE, &o.resp, "200", NL_MIN_MSG, NL_MAX_SIZE, NULL, "SIZE",
-		  "response bytes of the rr tests (udp_rr: at most 65507)", NULL },
-		{ "chunk", 0, GB_OPT_SIZE, &o.chunk, "128k", NL_STAMP, NL_MAX_SIZE, NULL, "SIZE",
-		  "write/read size of the stream tests (multiple of 4 KiB)", check_chunk },
-		{ "duration", 0, GB_OPT_DURATION, &o.duration, "10s", 0.01, 36000, NULL, "TIME",
-		  "measured time, shared by the selected tests (--quick: 1s)", NULL },
-		{ "interval", 0, GB_OPT_DURATION, &o.interval, "1s", 0.01, 60, NULL, "TIME",
-		  "one sample per interval; --warmup counts intervals (--quick: 50ms)", NULL },
-		{ "cpu", 0, GB_OPT_INT, &o.cpu, NULL, 0, CPU_SETSIZE - 1, NULL, "N",
-		  "pin the client here (loopback: the server too, unless --server-cpu)", NULL },
-		{ "server-cpu", 0, GB_OPT_INT, &o.server_cpu, NULL, 0, CPU_SETSIZE - 1, NULL, "N",
-		  "pin the server here (server and loopback modes)", NULL },
-		{ "bind", 0, GB_OPT_STRING, &o.bind, "127.0.0.1", 0, 0, NULL, "ADDR",
-		  "server/loopback address (numeric IPv4 or IPv6; not loopback: a warning)", NULL },
-		{ "port", 0, GB_OPT_INT, &o.port, NULL, 0, 65535, NULL, "P",
-		  "server port (server: 12867, 0 = any free one; loopback: any free one)", NULL },
-		{ "max-sessions", 0, GB_OPT_INT, &o.max_sessions, "4", 1, 64, NULL, "N",
-		  "server: concurrent sessions; further connections are refused", NULL },
-		{ "sessions", 0, GB_OPT_INT, &o.sessions, "0", 0, 1e9, NULL, "N",
-		  "server: exit after N sessions (0 = serve until SIGINT/SIGTERM)", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &o.timeout, "5s", 0.05, 600, NULL, "TIME",
-		  "handshake, idle and no-progress timeout on either side", NULL },
+		{ .name = "test", .type = GB_OPT_LIST, .dest = &o.tests, .def = "all", .choices = TEST_CHOICES,
+		  .metavar = "LIST", .help = "tests to run, comma-separated" },
+		{ .name = "req", .type = GB_OPT_SIZE, .dest = &o.req, .def = "100", .min = NL_MIN_MSG,
+		  .max = NL_MAX_SIZE, .metavar = "SIZE",
+		  .help = "request bytes of the rr tests (udp_rr: at most 65507)" },
+		{ .name = "resp", .type = GB_OPT_SIZE, .dest = &o.resp, .def = "200", .min = NL_MIN_MSG,
+		  .max = NL_MAX_SIZE, .metavar = "SIZE",
+		  .help = "response bytes of the rr tests (udp_rr: at most 65507)" },
+		{ .name = "chunk", .type = GB_OPT_SIZE, .dest = &o.chunk, .def = "128k", .min = NL_STAMP,
+		  .max = NL_MAX_SIZE, .metavar = "SIZE",
+		  .help = "write/read size of the stream tests (multiple of 4 KiB)", .check = check_chunk },
+		{ .name = "duration", .type = GB_OPT_DURATION, .dest = &o.duration, .def = "10s", .min = 0.01,
+		  .max = NL_MAX_MS / 1000.0, .metavar = "TIME",
+		  .help = "measured time, shared by the selected tests, at most 1 h", .quick = "1s" },
+		{ .name = "interval", .type = GB_OPT_DURATION, .dest = &o.interval, .def = "1s", .min = 0.01,
+		  .max = 60, .metavar = "TIME", .help = "one sample per interval; --warmup counts intervals",
+		  .quick = "50ms" },
+		{ .name = "cpu", .type = GB_OPT_INT, .dest = &o.cpu, .max = CPU_SETSIZE - 1, .metavar = "N",
+		  .help = "pin the client here (loopback: the server too, unless --server-cpu)" },
+		{ .name = "server-cpu", .type = GB_OPT_INT, .dest = &o.server_cpu, .max = CPU_SETSIZE - 1,
+		  .metavar = "N", .help = "pin the server here (server and loopback modes)" },
+		{ .name = "bind", .type = GB_OPT_STRING, .dest = &o.bind, .def = "127.0.0.1", .metavar = "ADDR",
+		  .help = "server/loopback address (numeric IPv4 or IPv6; not loopback: a warning)" },
+		{ .name = "port", .type = GB_OPT_INT, .dest = &o.port, .max = 65535, .metavar = "P",
+		  .help = "server port (server: 12867, 0 = any free one; loopback: any free one)" },
+		{ .name = "max-sessions", .type = GB_OPT_INT, .dest = &o.max_sessions, .def = "4", .min = 1,
+		  .max = 64, .metavar = "N",
+		  .help = "server: concurrent sessions; further connections are refused" },
+		{ .name = "sessions", .type = GB_OPT_INT, .dest = &o.sessions, .def = "0", .max = 1e9,
+		  .metavar = "N", .help = "server: exit after N sessions (0 = serve until SIGINT/SIGTERM)" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &o.timeout, .def = "5s", .min = 0.05,
+		  .max = 600, .metavar = "TIME",
+		  .help = "handshake, idle and no-progress timeout on either side" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -412,6 +453,8 @@ int netlat_main(int argc, char **argv)
 			  "metrics: <test>_latency (us, p50..p99.9), <test>_tps, <test>_gbps.\n",
 		.common = GB_C_RUN,
 		.opts = table,
+		/* intervals already give samples: one run per test unless -r asks */
+		.defaults = (const gb_optdef[]){ { "repeat", "1", NULL }, { NULL } },
 		.max_positional = 2,
 	};
 	gb_cli cli;
@@ -449,28 +492,20 @@ int netlat_main(int argc, char **argv)
 		gb_cli_free(&cli);
 		return rc;
 	}
-	if (cli.c.quick) {
-		if (!gb_cli_isset(&cli, "duration"))
-			o.duration = 1;
-		if (!gb_cli_isset(&cli, "interval"))
-			o.interval = 0.05;
-	}
-	/* intervals already give samples: one run per test unless -r asks */
-	if (!gb_cli_isset(&cli, "repeat"))
-		cli.c.repeat = 1;
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((rc = pin_or_explain(o.cpu, "--cpu")) || (rc = pin_or_explain(o.server_cpu, "--server-cpu"))) {
+	plan pl;
+	if (mode != MODE_SERVER)
+		make_plan(&o, &cli, &pl);
+	if ((mode != MODE_SERVER && (rc = check_plan(&pl, cli.c.warmup))) ||
+	    (rc = pin_or_explain(o.cpu, "--cpu")) || (rc = pin_or_explain(o.server_cpu, "--server-cpu"))) {
 		gb_cli_free(&cli);
 		return rc;
 	}
 	if (mode == MODE_SERVER)
 		rc = mode_server(&o);
-	else {
-		plan pl;
-		make_plan(&o, &cli, &pl);
+	else
 		rc = mode == MODE_LOOPBACK ? mode_loopback(&cli, &o, &pl) : mode_client(&cli, &o, &pl, cli.pos[1]);
-	}
 	gb_cli_free(&cli);
 	return rc;
 }

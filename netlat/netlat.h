@@ -41,6 +41,7 @@ typedef struct nl_conn {
 	int udp;			/* udp_rr: bound, registered socket; else -1 */
 	nl_addr data;			/* where the server's data socket is */
 	uint64_t cookie;
+	uint64_t deadline;		/* nl_deadline of the session: no wait goes past it */
 } nl_conn;
 
 /* The server's half of one session. */
@@ -49,13 +50,14 @@ typedef struct nl_session {
 	int data;			/* TCP listener, or UDP socket connected to the peer */
 	nl_hello h;
 	uint64_t cookie;
-	uint64_t deadline;		/* CLOCK_MONOTONIC ns: the session ends by then */
+	uint64_t deadline;		/* CLOCK_MONOTONIC ns (nl_deadline): the data phase
+					 * ends by then, the session one timeout later */
 	double timeout_s;
 	uint64_t bytes, transactions, errors, rejected;
 	char error[160];
 } nl_session;
 
-/* Client halves (tests_rr.c, tests_stream.c): 0, or -1 with r->error set. */
+/* Client halves (rr.c, bulk.c): 0, or -1 with r->error set. */
 int nl_client_tcp_rr(const nl_conn *c, const nl_params *p, nl_result *r);
 int nl_client_udp_rr(const nl_conn *c, const nl_params *p, nl_result *r);
 int nl_client_tcp_crr(const nl_conn *c, const nl_params *p, nl_result *r);
@@ -70,8 +72,9 @@ int nl_serve_stream(nl_session *s);
 int nl_serve_maerts(nl_session *s);
 
 /* Accept the one data connection of a session whose first 8 bytes are
- * the cookie (others are closed and counted in s->rejected); -1 when the
- * deadline passes or the client gives up (control connection closed). */
+ * the cookie (others are closed and counted in s->rejected); -1 when no
+ * connection comes within the timeout, the deadline passes or the client
+ * gives up (control connection closed). */
 int nl_accept_data(nl_session *s);
 
 /* client.c: one test against a server.  Returns 0 (measured; r may still
@@ -82,6 +85,9 @@ int nl_client_run(const nl_addr *server, const nl_params *p, nl_result *r, char 
  * (loopback down, nothing listening, ...). */
 int nl_reach(const nl_addr *server, double timeout_s, char *err, size_t errlen);
 void nl_result_init(nl_result *r, const nl_params *p);
+/* The hello of one test (udp_port: the client's registered port, 0 for
+ * the other tests); nl_hello_check says whether the protocol takes it. */
+void nl_make_hello(const nl_params *p, unsigned udp_port, nl_hello *h);
 void nl_result_free(nl_result *r);
 
 /* server.c */

@@ -118,6 +118,11 @@ const char *nl_hello_decode(const unsigned char in[NL_HELLO_LEN], nl_hello *h)
 	return nl_hello_check(h);
 }
 
+uint64_t nl_deadline(const nl_hello *h, double timeout_s, uint64_t reply_ns)
+{
+	return reply_ns + ((uint64_t)h->warmup_ms + h->duration_ms) * 1000000ull + (uint64_t)(3 * timeout_s * 1e9);
+}
+
 /* reply: magic4 version2 status2 cookie8 data_port2 reserved14 text64 = 96 */
 void nl_reply_encode(const nl_reply *r, unsigned char out[NL_REPLY_LEN])
 {

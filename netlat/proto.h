@@ -24,7 +24,7 @@
 #define NL_MIN_MSG 16			/* cookie + sequence number */
 #define NL_MAX_UDP 65507u		/* largest UDP payload over IPv4 */
 #define NL_STAMP 4096u			/* stream: one stamp per 4 KiB */
-#define NL_MAX_MS (3600u * 1000u)	/* warm-up and duration, each */
+#define NL_MAX_MS (3600u * 1000u)	/* warm-up and duration, each (and gb-netlat's --duration) */
 
 typedef enum {
 	NL_TCP_RR = 1, NL_UDP_RR, NL_TCP_CRR, NL_TCP_STREAM, NL_TCP_MAERTS,
@@ -71,6 +71,13 @@ void nl_hello_encode(const nl_hello *h, unsigned char out[NL_HELLO_LEN]);
 const char *nl_hello_decode(const unsigned char in[NL_HELLO_LEN], nl_hello *h);
 /* The same range checks, for a hello built locally (client side). */
 const char *nl_hello_check(const nl_hello *h);
+
+/* The hard end of a session's data phase, from the moment of the ok
+ * reply: its warm-up and duration plus three timeouts.  Both sides hold
+ * to it: the server ends the session by then plus one timeout (for the
+ * final exchange), whatever the peer does, and the client stops waiting
+ * on a server that goes on past it. */
+uint64_t nl_deadline(const nl_hello *h, double timeout_s, uint64_t reply_ns);
 
 void nl_reply_encode(const nl_reply *r, unsigned char out[NL_REPLY_LEN]);
 const char *nl_reply_decode(const unsigned char in[NL_REPLY_LEN], nl_reply *r);

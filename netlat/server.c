@@ -4,8 +4,12 @@
  * did not, and paid for it in CVEs), so:
  *   - at most max_sessions sessions at once, one thread each with a small
  *     stack; further connections get a "busy" reply and are closed;
- *   - every control message is read against a deadline (a peer trickling
- *     bytes or sending nothing loses its slot after --timeout);
+ *   - every wait has an absolute deadline (sock.h): each control message
+ *     and data connection must come within --timeout, and the session as
+ *     a whole ends by its hard deadline (nl_deadline: warm-up + duration
+ *     + 3 timeouts) plus one timeout for the final exchange, whatever the
+ *     peer does - silence, a trickle, junk, a flood - and its slot is
+ *     free again;
  *   - every field is range-checked (proto.c) before anything is sized by
  *     it, so memory per session is bounded by the protocol's limits
  *     (<= 2 MiB of buffers), whatever a peer sends;
@@ -15,7 +19,6 @@
  *     session (the UDP socket is connected to it) and carry its cookie. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,27 +73,19 @@ static void reply(int fd, int status, uint64_t cookie, unsigned port, const char
 int nl_accept_data(nl_session *s)
 {
 	for (;;) {
-		uint64_t now = gb_now_ns();
-		uint64_t limit = now + (uint64_t)(s->timeout_s * 1e9);
-		if (limit > s->deadline)
-			limit = s->deadline;
-		struct pollfd pf[2] = { { s->data, POLLIN, 0 }, { s->ctrl, POLLIN, 0 } };
-		int r = poll(pf, 2, (int)((limit - now) / 1000000 + 1));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			snprintf(s->error, sizeof s->error, "no data connection within %g s", s->timeout_s);
+		/* a timeout for each connection and its cookie, never past the deadline */
+		int fd = nl_accept_until(s->data, s->ctrl, nl_earlier(nl_after(s->timeout_s), s->deadline));
+		if (fd < 0) {
+			if (errno == ECANCELED)
+				snprintf(s->error, sizeof s->error, "the client gave up before its data connection");
+			else if (errno == NL_ELATE)
+				snprintf(s->error, sizeof s->error, "no data connection within %g s", s->timeout_s);
+			else
+				snprintf(s->error, sizeof s->error, "data connection: %s", nl_errname(errno));
 			return -1;
 		}
-		if (pf[1].revents) {
-			snprintf(s->error, sizeof s->error, "the client gave up before its data connection");
-			return -1;
-		}
-		int fd = accept4(s->data, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;
 		unsigned char ck[8];
-		uint64_t until = gb_now_ns() + (uint64_t)(s->timeout_s * 1e9);
+		uint64_t until = nl_earlier(nl_after(s->timeout_s), s->deadline);
 		if (nl_recv_until(fd, ck, sizeof ck, until) == 1 && nl_get64(ck) == s->cookie)
 			return fd;
 		s->rejected++;	/* someone else's connection: closed, keep waiting */
@@ -132,10 +127,18 @@ static int open_data(nl_session *s, unsigned *port)
 	return fd;
 }
 
+/* The session's very end: the deadline plus one timeout for the final
+ * exchange (the data phase ends by then too: its last wait began before
+ * the deadline and lasts one timeout at most). */
+static uint64_t final_end(const nl_session *s)
+{
+	return s->deadline + (uint64_t)(s->timeout_s * 1e9);
+}
+
 /* Wait for the client's NL_DONE (skipping a NL_STOP); 0 or -1. */
 static int read_done(nl_session *s, nl_done *d)
 {
-	uint64_t until = gb_now_ns() + (uint64_t)(s->timeout_s * 1e9);
+	uint64_t until = nl_earlier(nl_after(s->timeout_s), final_end(s));
 	for (int i = 0; i < 2; i++) {
 		unsigned char m[NL_DONE_LEN];
 		if (nl_recv_until(s->ctrl, m, sizeof m, until) != 1)
@@ -158,7 +161,7 @@ static void session(nl_server *srv, int fd)
 	nl_timeouts(fd, s.timeout_s);
 
 	unsigned char m[NL_HELLO_LEN];
-	int k = nl_recv_until(fd, m, sizeof m, gb_now_ns() + (uint64_t)(s.timeout_s * 1e9));
+	int k = nl_recv_until(fd, m, sizeof m, nl_after(s.timeout_s));
 	if (k != 1) {
 		gb_info("session: no complete hello (%s)", k == 0 ? "closed" : nl_errname(errno));
 		return;
@@ -176,8 +179,7 @@ static void session(nl_server *srv, int fd)
 		return;
 	}
 	/* the session's hard end: whatever the peer does, it is over by then */
-	s.deadline = gb_now_ns() + ((uint64_t)s.h.warmup_ms + s.h.duration_ms) * 1000000ull +
-		     (uint64_t)(3 * s.timeout_s * 1e9);
+	s.deadline = nl_deadline(&s.h, s.timeout_s, gb_now_ns());
 	reply(fd, NL_OK, s.cookie, port, "ok");
 	pthread_mutex_lock(&srv->lock);
 	srv->served++;
@@ -198,7 +200,7 @@ static void session(nl_server *srv, int fd)
 	nl_final f = { rc ? NL_FAIL : NL_OK, s.bytes, s.transactions, s.errors, nl_cpu_now() };
 	unsigned char fm[NL_FINAL_LEN];
 	nl_final_encode(&f, fm);
-	nl_send_all(fd, fm, sizeof fm);
+	nl_send_all(fd, fm, sizeof fm, final_end(&s));
 }
 
 static void *session_thread(void *p)
@@ -232,11 +234,13 @@ nl_server *nl_server_new(int listen_fd, const nl_server_cfg *cfg)
 
 void nl_server_stop(nl_server *srv)
 {
+	int e = errno;	/* called from signal handlers: the interrupted code's errno stays */
 	srv->stop = 1;
 	char c = 1;
 	if (write(srv->wake[1], &c, 1) < 0) {
 		/* full pipe: a wake-up is already pending */
 	}
+	errno = e;
 }
 
 static void spawn(nl_server *srv, int fd)
@@ -278,15 +282,14 @@ void nl_server_serve(nl_server *srv)
 	if (srv->cfg.cpu >= 0)
 		nl_pin(srv->cfg.cpu);	/* session threads inherit it */
 	while (!srv->stop) {
-		struct pollfd pf[2] = { { srv->lfd, POLLIN, 0 }, { srv->wake[0], POLLIN, 0 } };
-		if (poll(pf, 2, -1) < 0)
-			continue;
-		if (pf[1].revents || srv->stop)
+		/* out of descriptors, this waits for sessions to end, not spins */
+		int fd = nl_accept_until(srv->lfd, srv->wake[0], NL_NEVER);
+		if (fd >= 0)
+			spawn(srv, fd);
+		else if (errno != ECANCELED) {
+			gb_warnx("server: accept: %s; stopping", strerror(errno));
 			break;
-		int fd = accept4(srv->lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;	/* ECONNABORTED, EMFILE ...: the next one may work */
-		spawn(srv, fd);
+		}
 	}
 }
 

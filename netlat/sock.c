@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "parse.h"
 #include "sock.h"
 #include "util.h"
 
@@ -112,17 +113,6 @@ int nl_addr_is_loopback(const nl_addr *a)
 	return (ntohl(((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr) >> 24) == 127;
 }
 
-int nl_addr_same_host(const nl_addr *a, const nl_addr *b)
-{
-	if (a->ss.ss_family != b->ss.ss_family)
-		return 0;
-	if (a->ss.ss_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
-			       &((const struct sockaddr_in6 *)&b->ss)->sin6_addr, sizeof(struct in6_addr));
-	return ((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr ==
-	       ((const struct sockaddr_in *)&b->ss)->sin_addr.s_addr;
-}
-
 int nl_local(int fd, nl_addr *a)
 {
 	memset(a, 0, sizeof *a);
@@ -197,40 +187,115 @@ int nl_connect(const nl_addr *a, int type, double timeout_s)
 	return fd;
 }
 
-int nl_send_all(int fd, const void *buf, size_t n)
+uint64_t nl_after(double seconds)
+{
+	return gb_now_ns() + (uint64_t)(seconds * 1e9);
+}
+
+int nl_poll_ms(uint64_t deadline_ns, uint64_t now_ns)
+{
+	if (deadline_ns == NL_NEVER)
+		return -1;
+	if (now_ns >= deadline_ns)
+		return 0;
+	uint64_t ms = (deadline_ns - now_ns + 999999) / 1000000;
+	return ms > 60000 ? 60000 : (int)ms;
+}
+
+int nl_wait(struct pollfd *pf, int n, uint64_t deadline_ns)
+{
+	for (;;) {
+		uint64_t now = gb_now_ns();
+		if (now >= deadline_ns)
+			return 0;
+		int r = poll(pf, (nfds_t)n, nl_poll_ms(deadline_ns, now));
+		if (r > 0 || (r < 0 && errno != EINTR))
+			return r;
+	}
+}
+
+#define ACCEPT_BACKOFF_NS 100000000ull
+
+int nl_accept_until(int lfd, int also, uint64_t deadline_ns)
+{
+	for (;;) {
+		struct pollfd pf[2] = { { lfd, POLLIN, 0 }, { also, POLLIN, 0 } };
+		int r = nl_wait(pf, also >= 0 ? 2 : 1, deadline_ns);
+		if (r <= 0) {
+			if (r == 0)
+				errno = NL_ELATE;
+			return -1;
+		}
+		if (also >= 0 && pf[1].revents) {
+			errno = ECANCELED;
+			return -1;
+		}
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+		switch (errno) {
+		case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM: {
+			/* the connection stays queued, so the listener stays
+			 * readable: wait for descriptors to be freed (sessions end
+			 * by their deadlines), still watching 'also' */
+			struct pollfd w = { also, POLLIN, 0 };
+			nl_wait(&w, also >= 0 ? 1 : 0, nl_earlier(gb_now_ns() + ACCEPT_BACKOFF_NS, deadline_ns));
+			break;
+		}
+		case EINTR: case EAGAIN: case ECONNABORTED: case EPROTO: case EPERM:
+		case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN: case ENONET: case EHOSTUNREACH:
+		case EOPNOTSUPP: case ENETUNREACH:
+			break;	/* that connection failed (accept(2) says: retry) */
+		default:
+			return -1;
+		}
+	}
+}
+
+int nl_send_all(int fd, const void *buf, size_t n, uint64_t deadline_ns)
 {
 	const char *p = buf;
 	while (n) {
 		ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
+		if (k == (ssize_t)n)
+			return 0;
+		if (k > 0) {
+			p += k;
+			n -= (size_t)k;
+		} else if (errno != EINTR)
+			return -1;
+		/* part of it, or interrupted: a slow reader must not stretch this */
+		if (gb_now_ns() >= deadline_ns) {
+			errno = NL_ELATE;
 			return -1;
 		}
-		p += k;
-		n -= (size_t)k;
 	}
 	return 0;
 }
 
-int nl_recv_all(int fd, void *buf, size_t n)
+int nl_recv_all(int fd, void *buf, size_t n, uint64_t deadline_ns)
 {
 	char *p = buf;
 	size_t got = 0;
 	while (got < n) {
 		ssize_t k = recv(fd, p + got, n - got, MSG_WAITALL);
-		if (k > 0) {
+		if (k == (ssize_t)(n - got))
+			return 1;
+		if (k > 0)
 			got += (size_t)k;
-			continue;
-		}
-		if (k == 0) {
+		else if (k == 0) {
 			if (!got)
 				return 0;
 			errno = EPIPE;
 			return -1;
-		}
-		if (errno != EINTR)
+		} else if (errno != EINTR)
 			return -1;
+		/* part of it (the socket's timeout expired, or a signal): a
+		 * trickling peer must not stretch this past the deadline */
+		if (gb_now_ns() >= deadline_ns) {
+			errno = NL_ELATE;
+			return -1;
+		}
 	}
 	return 1;
 }
@@ -240,18 +305,13 @@ int nl_recv_until(int fd, void *buf, size_t n, uint64_t deadline_ns)
 	char *p = buf;
 	size_t got = 0;
 	while (got < n) {
-		uint64_t now = gb_now_ns();
-		if (now >= deadline_ns) {
-			errno = ETIMEDOUT;
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int r = nl_wait(&pfd, 1, deadline_ns);
+		if (r <= 0) {
+			if (r == 0)
+				errno = NL_ELATE;
 			return -1;
 		}
-		struct pollfd pfd = { fd, POLLIN, 0 };
-		uint64_t ms = (deadline_ns - now + 999999) / 1000000;
-		int r = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (r <= 0)
-			continue;
 		ssize_t k = recv(fd, p + got, n - got, MSG_DONTWAIT);
 		if (k > 0)
 			got += (size_t)k;
@@ -270,6 +330,7 @@ const char *nl_errname(int err)
 {
 	switch (err) {
 	case ETIMEDOUT: return "timed out";
+	case NL_ELATE: return "timed out";
 	case EAGAIN: return "timed out";
 	case EPIPE: return "connection closed mid-message";
 	case ECONNRESET: return "connection reset by the peer";
@@ -285,6 +346,8 @@ const char *nl_io_why(int k, double timeout_s, char *buf, size_t size)
 		return "the peer closed the connection";
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		snprintf(buf, size, "no progress for %g s (peer gone?)", timeout_s);
+	else if (errno == NL_ELATE)
+		snprintf(buf, size, "still incomplete at the session's deadline (a peer trickling data?)");
 	else
 		snprintf(buf, size, "%s", nl_errname(errno));
 	return buf;

@@ -24,14 +24,19 @@ static void *watch_loop(void *arg)
 		if (w->stop)
 			break;
 		uint64_t now = gb_now_ns(), p = __atomic_load_n(&w->progress, __ATOMIC_RELAXED);
+		int why = 0;
 		if (p != seen) {
 			seen = p;
 			since = now;
-		} else if (now - since >= w->timeout_ns) {
+		} else if (now - since >= w->timeout_ns)
+			why = NL_WATCH_IDLE;
+		if (now >= w->deadline)
+			why = NL_WATCH_LATE;
+		if (why) {
 			/* wakes the blocked send/recv with an error or EOF; the
 			 * owner still closes the descriptor (no reuse race) */
 			shutdown(w->fd, SHUT_RDWR);
-			__atomic_store_n(&w->fired, 1, __ATOMIC_RELEASE);
+			__atomic_store_n(&w->fired, why, __ATOMIC_RELEASE);
 			break;
 		}
 	}
@@ -39,10 +44,11 @@ static void *watch_loop(void *arg)
 	return NULL;
 }
 
-int nl_watch_start(nl_watch *w, int fd, double timeout_s)
+int nl_watch_start(nl_watch *w, int fd, double timeout_s, uint64_t deadline_ns)
 {
 	w->fd = fd;
 	w->timeout_ns = (uint64_t)(timeout_s * 1e9);
+	w->deadline = deadline_ns;
 	w->progress = 0;
 	w->stop = w->fired = 0;
 	w->running = 0;

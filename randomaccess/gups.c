@@ -23,14 +23,16 @@
  * table(s); the last run is verified (the naive pass costs about as much
  * as a run).
  *
- * Test-only hook: GB_TEST_CORRUPT=N flips N table words after the last
+ * Test-only fault: GB_FAULT=randomaccess.corrupt=N flips N table words after the last
  * timed run, as N wrong updates would: verification must find exactly N. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "fault.h"
 #include "kernel.h"
+#include "parse.h"
 #include "ra.h"
 #include "team.h"
 #include "topo.h"
@@ -232,7 +234,7 @@ int ra_gups_run(gb_report *r, const ra_cfg *c)
 	}
 
 	/* the verification of the last run */
-	const char *hook = getenv("GB_TEST_CORRUPT");
+	const char *hook = gb_fault("corrupt");
 	if (hook && *hook) {
 		uint64_t n = 0;
 		if (gb_parse_u64(hook, &n) == 0 && n)

@@ -17,6 +17,7 @@
 
 #include "chase.h"
 #include "clock.h"
+#include "format.h"
 #include "ra.h"
 #include "topo.h"
 #include "util.h"

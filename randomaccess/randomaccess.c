@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fault.h"
+#include "format.h"
 #include "kernel.h"
+#include "parse.h"
 #include "ra.h"
 #include "report.h"
 #include "topo.h"
@@ -115,8 +118,8 @@ int randomaccess_main(int argc, char **argv)
 		gb_cli_free(&cli);
 		return rc;
 	}
-	gb_pages_parse(cli.c.pages, &c.pages);	/* the option's choices are the parser's */
-	gb_numa_parse(cli.c.numa, &c.numa);
+	gb_parse_pages(cli.c.pages, &c.pages);	/* the option's choices are the parser's */
+	gb_parse_numa(cli.c.numa, &c.numa);
 
 	const gb_effective *eff = gb_effective_get();
 	const gb_topo *topo = gb_topo_get();
@@ -131,7 +134,7 @@ int randomaccess_main(int argc, char **argv)
 	c.warmup = (int)cli.c.warmup;
 	c.time_limit = cli.c.time_limit;
 	c.min_time = cli.c.min_time;
-	const char *hook = getenv("GB_TEST_CORRUPT");
+	const char *hook = gb_fault("corrupt");
 	if (hook && *hook)
 		gb_parse_u64(hook, &c.corrupt);
 

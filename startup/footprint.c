@@ -13,17 +13,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "proctree.h"
 #include "startup.h"
 #include "util.h"
 
-int st_smaps_add(const char *text, st_mem *m)
+int su_smaps_add(const char *text, su_mem *m)
 {
 	static const struct {
 		const char *key;
 		size_t off;
 	} keys[] = {
-		{ "Pss:", offsetof(st_mem, pss_kib) },
-		{ "Private_Dirty:", offsetof(st_mem, private_dirty_kib) },
+		{ "Pss:", offsetof(su_mem, pss_kib) },
+		{ "Private_Dirty:", offsetof(su_mem, private_dirty_kib) },
 	};
 	int used = 0;
 	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
@@ -42,7 +43,7 @@ int st_smaps_add(const char *text, st_mem *m)
 }
 
 /* One process; 0 if it was read, -1 if it is gone or unreadable. */
-static int add_pid(pid_t pid, st_mem *m)
+static int add_pid(pid_t pid, su_mem *m)
 {
 	static const char *const files[] = { "smaps_rollup", "smaps" };
 	for (size_t i = 0; i < 2; i++) {
@@ -52,8 +53,8 @@ static int add_pid(pid_t pid, st_mem *m)
 		char *text = gb_read_all(NULL, path, &len);
 		if (!text)
 			continue;
-		st_mem one = { 0, 0, 0 };
-		int used = st_smaps_add(text, &one);
+		su_mem one = { 0, 0, 0 };
+		int used = su_smaps_add(text, &one);
 		free(text);
 		/* a kernel thread or a zombie has empty smaps: nothing to add */
 		m->pss_kib += one.pss_kib;
@@ -65,7 +66,7 @@ static int add_pid(pid_t pid, st_mem *m)
 }
 
 /* The processes of a cgroup directory and of the groups below it. */
-static void add_cgroup(const char *dir, st_mem *m, int depth)
+static void add_cgroup(const char *dir, su_mem *m, int depth)
 {
 	char path[4096];
 	size_t len;
@@ -92,7 +93,7 @@ static void add_cgroup(const char *dir, st_mem *m, int depth)
 	closedir(d);
 }
 
-int st_footprint(pid_t pid, const char *cgroup, st_mem *m, char *why, size_t wlen)
+int su_footprint(pid_t pid, const char *cgroup, su_mem *m, char *why, size_t wlen)
 {
 	memset(m, 0, sizeof *m);
 	if (cgroup) {
@@ -105,7 +106,7 @@ int st_footprint(pid_t pid, const char *cgroup, st_mem *m, char *why, size_t wle
 		add_cgroup(cgroup, m, 0);
 	} else {
 		pid_t *v;
-		size_t n = st_tree(pid, &v);
+		size_t n = gb_tree_list(pid, &v);
 		for (size_t i = 0; i < n; i++)
 			add_pid(v[i], m);
 		free(v);

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "launch.h"
+#include "proctree.h"
 #include "report.h"
 #include "util.h"
 
@@ -37,7 +38,7 @@ static int check_bind(const char *val, char *msg, unsigned len)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	if (st_parse_addr(val, 0, &ss, &sl)) {
+	if (su_parse_addr(val, 0, &ss, &sl)) {
 		snprintf(msg, len, "a numeric IPv4 or IPv6 address, e.g. 127.0.0.1, 0.0.0.0, ::1");
 		return -1;
 	}
@@ -53,16 +54,16 @@ static int word_index(const char *const *words, size_t n, const char *val)
 }
 
 /* The socket CMD reports to: UDP, or a TCP listener; {addr} {port}. */
-static int open_listener(ln_cfg *c, const char *bind_addr, long long port, char *why, size_t len)
+static int open_listener(su_launch_cfg *c, const char *bind_addr, long long port, char *why, size_t len)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	st_parse_addr(bind_addr, 0, &ss, &sl);
+	su_parse_addr(bind_addr, 0, &ss, &sl);
 	if (ss.ss_family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
 	else
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
-	int tcp = c->ready == READY_TCP, one = 1;
+	int tcp = c->ready == SU_READY_TCP, one = 1;
 	c->lfd = socket(ss.ss_family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->lfd < 0 || (tcp && setsockopt(c->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) ||
 	    bind(c->lfd, (struct sockaddr *)&ss, sl) < 0 || (tcp && listen(c->lfd, 64) < 0) ||
@@ -71,13 +72,13 @@ static int open_listener(ln_cfg *c, const char *bind_addr, long long port, char 
 			 strerror(errno));
 		return -1;
 	}
-	st_addr_host(&ss, c->addr, sizeof c->addr);
-	snprintf(c->port, sizeof c->port, "%u", st_addr_port(&ss));
+	su_addr_host(&ss, c->addr, sizeof c->addr);
+	snprintf(c->port, sizeof c->port, "%u", su_addr_port(&ss));
 	return 0;
 }
 
 /* The rounds' outcomes into the report. */
-static void report_rounds(gb_report *r, const ln_cfg *c, const ln_round *rd, int n, int warmup)
+static void report_rounds(gb_report *r, const su_launch_cfg *c, const su_round *rd, int n, int warmup)
 {
 	double *ms = gb_xcalloc((size_t)n + 1, sizeof *ms), *pss = gb_xcalloc((size_t)n + 1, sizeof *pss),
 	       *dirty = gb_xcalloc((size_t)n + 1, sizeof *dirty);
@@ -85,15 +86,15 @@ static void report_rounds(gb_report *r, const ln_cfg *c, const ln_round *rd, int
 	unsigned ignored = 0;
 	char *status = gb_xcalloc((size_t)n + 1, 8);
 	for (int i = 0; i < n; i++) {
-		const ln_round *x = &rd[i];
+		const su_round *x = &rd[i];
 		ignored += x->ignored;
-		int ok = x->status == RS_OK && !x->left;
+		int ok = x->status == SU_RS_OK && !x->left;
 		if (!ok)
 			gb_report_fail(r, "round %d%s: %s: %s", x->index, i < warmup ? " (warm-up)" : "",
-				       ln_status_word[x->status], x->detail[0] ? x->detail : "failed");
+				       su_status_word[x->status], x->detail[0] ? x->detail : "failed");
 		if (i < warmup)
 			continue;
-		sprintf(status + strlen(status), "%s%s", i > warmup ? "," : "", ln_status_word[x->status]);
+		sprintf(status + strlen(status), "%s%s", i > warmup ? "," : "", su_status_word[x->status]);
 		if (!ok)
 			continue;
 		ms[nok++] = x->ready_ms;
@@ -129,37 +130,39 @@ static void report_rounds(gb_report *r, const ln_cfg *c, const ln_round *rd, int
 	free(dirty);
 }
 
-int st_launch_main(int argc, char **argv)
+int su_launch_main(int argc, char **argv)
 {
 	long long rounds = 0, port = 0;
 	const char *ready = NULL, *then = NULL, *bind_addr = NULL;
-	ln_cfg c;
+	su_launch_cfg c;
 	memset(&c, 0, sizeof c);
 	c.lfd = -1;
 	const gb_opt opts[] = {
-		{ "ready", 0, GB_OPT_CHOICE, &ready, "udp", 0, 0, "udp|tcp|line:|exit", "HOW",
-		  "ready when: udp = a datagram with {nonce} arrives (gb-startup ping), tcp = a connection "
+		{ .name = "ready", .type = GB_OPT_CHOICE, .dest = &ready, .def = "udp",
+		  .choices = "udp|tcp|line:|exit", .metavar = "HOW",
+		  .help = "ready when: udp = a datagram with {nonce} arrives (gb-startup ping), tcp = a connection "
 		  "to {addr}:{port}, line:TEXT = CMD prints TEXT (stdout or stderr), exit = CMD exits 0",
-		  check_ready },
-		{ "rounds", 0, GB_OPT_INT, &rounds, NULL, 1, 100000, NULL, "N",
-		  "rounds (default 10, --quick 3; -r N is the same)", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &c.timeout, "60s", 0.001, 86400, NULL, "TIME",
-		  "a round not ready after this long is a timeout", NULL },
-		{ "then", 0, GB_OPT_CHOICE, &then, "term", 0, 0, "term|kill|wait", "HOW",
-		  "after readiness (or a timeout): term = SIGTERM, SIGKILL after --grace; kill = SIGKILL; "
-		  "wait = let CMD exit by itself within --grace", NULL },
-		{ "grace", 0, GB_OPT_DURATION, &c.grace, "5s", 0, 86400, NULL, "TIME",
-		  "how long --then term/wait waits before SIGKILL", NULL },
-		{ "bind", 0, GB_OPT_STRING, &bind_addr, "127.0.0.1", 0, 0, NULL, "ADDR",
-		  "listen on this numeric address ({addr})", check_bind },
-		{ "port", 0, GB_OPT_INT, &port, "0", 0, 65535, NULL, "PORT",
-		  "listen on this port ({port}); 0 = any free one", NULL },
-		{ "footprint", 0, GB_OPT_FLAG, &c.footprint, NULL, 0, 0, NULL, NULL,
-		  "at readiness, sum PSS and Private_Dirty over CMD's process tree", NULL },
-		{ "cgroup", 0, GB_OPT_STRING, &c.cgroup, NULL, 0, 0, NULL, "PATH",
-		  "footprint of this cgroup directory's processes instead (implies --footprint)", NULL },
-		{ "output-dir", 0, GB_OPT_STRING, &c.outdir, NULL, 0, 0, NULL, "DIR",
-		  "keep each round's CMD output (stdout+stderr) as DIR/round-N.log", NULL },
+		  .check = check_ready },
+		{ .name = "rounds", .type = GB_OPT_INT, .dest = &rounds, .min = 1, .max = 100000, .metavar = "N",
+		  .help = "rounds (the same as -r N)" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &c.timeout, .def = "60s", .min = 0.001,
+		  .max = 86400, .metavar = "TIME", .help = "a round not ready after this long is a timeout" },
+		{ .name = "then", .type = GB_OPT_CHOICE, .dest = &then, .def = "term",
+		  .choices = "term|kill|wait", .metavar = "HOW",
+		  .help = "after readiness (or a timeout): term = SIGTERM, SIGKILL after --grace; kill = SIGKILL; "
+		  "wait = let CMD exit by itself within --grace" },
+		{ .name = "grace", .type = GB_OPT_DURATION, .dest = &c.grace, .def = "5s", .max = 86400,
+		  .metavar = "TIME", .help = "how long --then term/wait waits before SIGKILL" },
+		{ .name = "bind", .type = GB_OPT_STRING, .dest = &bind_addr, .def = "127.0.0.1", .metavar = "ADDR",
+		  .help = "listen on this numeric address ({addr})", .check = check_bind },
+		{ .name = "port", .type = GB_OPT_INT, .dest = &port, .def = "0", .max = 65535, .metavar = "PORT",
+		  .help = "listen on this port ({port}); 0 = any free one" },
+		{ .name = "footprint", .type = GB_OPT_FLAG, .dest = &c.footprint,
+		  .help = "at readiness, sum PSS and Private_Dirty over CMD's process tree" },
+		{ .name = "cgroup", .type = GB_OPT_STRING, .dest = &c.cgroup, .metavar = "PATH",
+		  .help = "footprint of this cgroup directory's processes instead (implies --footprint)" },
+		{ .name = "output-dir", .type = GB_OPT_STRING, .dest = &c.outdir, .metavar = "DIR",
+		  .help = "keep each round's CMD output (stdout+stderr) as DIR/round-N.log" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -175,6 +178,10 @@ int st_launch_main(int argc, char **argv)
 			  "--warmup N: rounds run first and discarded (default 0: a first start is a start).\n",
 		.common = GB_C_RUN,
 		.opts = opts,
+		/* a start is long (a container, a VM): few rounds, and the first
+		 * start is a real start (cold caches are part of start-up), so no
+		 * round is discarded unless --warmup says so */
+		.defaults = (const gb_optdef[]){ { "repeat", "10", "3" }, { "warmup", "0", NULL }, { NULL } },
 		.max_positional = -1,
 	};
 	gb_cli cli;
@@ -199,34 +206,31 @@ int st_launch_main(int argc, char **argv)
 	}
 	c.cmd = cli.pos;
 	c.ready = word_index(ready_words, 4, ready);
-	c.text = c.ready == READY_LINE ? ready + 5 : NULL;
+	c.text = c.ready == SU_READY_LINE ? ready + 5 : NULL;
 	c.then = word_index(then_words, 3, then);
 	c.footprint |= c.cgroup != NULL;
-	int n = (int)(gb_cli_isset(&cli, "rounds") ? rounds
-		      : gb_cli_isset(&cli, "repeat") ? cli.c.repeat : cli.c.quick ? 3 : 10);
-	/* the first start is a real start (cold caches are part of start-up):
-	 * rounds are discarded only when --warmup is given */
-	int warmup = gb_cli_isset(&cli, "warmup") ? (int)cli.c.warmup : 0;
+	int n = (int)(rounds ? rounds : cli.c.repeat);	/* --rounds is -r by another name */
+	int warmup = (int)cli.c.warmup;
 
-	if ((c.ready == READY_UDP || c.ready == READY_TCP) &&
+	if ((c.ready == SU_READY_UDP || c.ready == SU_READY_TCP) &&
 	    open_listener(&c, bind_addr, port, why, sizeof why) < 0) {
 		gb_err("%s", why);
 		gb_cli_free(&cli);
 		return GB_EXIT_ENV;
 	}
-	if (ln_signals_init(why, sizeof why) < 0) {
+	if (su_signals_init(why, sizeof why) < 0) {
 		gb_err("%s", why);
 		gb_cli_free(&cli);
 		return GB_EXIT_ENV;
 	}
 
-	ln_round *rd = gb_xcalloc((size_t)(n + warmup), sizeof *rd);
+	su_round *rd = gb_xcalloc((size_t)(n + warmup), sizeof *rd);
 	uint64_t start = gb_now_ns();
 	int done = 0;
 	for (; done < n + warmup; done++) {
 		gb_progress("round %d of %d", done + 1, n + warmup);
 		rd[done].index = done + 1;
-		ln_round_run(&c, &rd[done]);
+		su_round_run(&c, &rd[done]);
 		if (rd[done].exec_errno) {
 			/* CMD cannot run here at all: no point in more rounds */
 			gb_progress_done();
@@ -258,6 +262,7 @@ int st_launch_main(int argc, char **argv)
 	for (int i = 0; i < cli.npos; i++)
 		snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), "%s%s", i ? " " : "", cli.pos[i]);
 	gb_kv_str(&r.config, "command", cmd);
+	gb_kv_str(&r.config, "cleanup", gb_tree_reach());	/* how far the end of a round reaches */
 	if (done < n + warmup)
 		gb_report_warn(&r, "--time-limit stopped after %d of %d rounds", done - warmup, n);
 	report_rounds(&r, &c, rd, done, warmup < done ? warmup : done);

@@ -3,14 +3,14 @@
 
 #include "startup.h"
 
-void st_liner_init(st_liner *l, const char *text)
+void su_liner_init(su_liner *l, const char *text)
 {
 	l->text = text;
 	l->tlen = strlen(text);
 	l->used = 0;
 }
 
-int st_liner_feed(st_liner *l, const char *buf, size_t n)
+int su_liner_feed(su_liner *l, const char *buf, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = buf[i];

@@ -15,20 +15,20 @@ static const struct {
 	const char *word;
 	int (*main)(int argc, char **argv);
 } modes[] = {
-	{ "spawn", st_spawn_main },
-	{ "launch", st_launch_main },
-	{ "ping", st_ping_main },
+	{ "spawn", su_spawn_main },
+	{ "launch", su_launch_main },
+	{ "ping", su_ping_main },
 };
 
 int startup_main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], ST_NOOP_ARG) == 0)
-		return ST_NOOP_STATUS;
+	if (argc > 1 && strcmp(argv[1], SU_NOOP_ARG) == 0)
+		return SU_NOOP_STATUS;
 	/* the mode word is dropped: each mode parses argv as its own program */
 	for (size_t i = 0; argc > 1 && i < sizeof modes / sizeof modes[0]; i++)
 		if (strcmp(argv[1], modes[i].word) == 0) {
 			argv[1] = argv[0];
 			return modes[i].main(argc - 1, argv + 1);
 		}
-	return st_spawn_main(argc, argv);
+	return su_spawn_main(argc, argv);
 }

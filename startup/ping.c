@@ -25,9 +25,9 @@
 static int same_peer(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
 	char ha[64], hb[64];
-	st_addr_host(a, ha, sizeof ha);
-	st_addr_host(b, hb, sizeof hb);
-	return a->ss_family == b->ss_family && st_addr_port(a) == st_addr_port(b) && strcmp(ha, hb) == 0;
+	su_addr_host(a, ha, sizeof ha);
+	su_addr_host(b, hb, sizeof hb);
+	return a->ss_family == b->ss_family && su_addr_port(a) == su_addr_port(b) && strcmp(ha, hb) == 0;
 }
 
 /* Wait until 'until' for the ack; 1 when it came. */
@@ -41,21 +41,21 @@ static int await_ack(int fd, const struct sockaddr_storage *to, const char *nonc
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof from;
 		ssize_t n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-		if (n > 0 && same_peer(&from, to) && st_msg_is(buf, (size_t)n, ST_ACK_PREFIX, nonce))
+		if (n > 0 && same_peer(&from, to) && su_msg_is(buf, (size_t)n, SU_ACK_PREFIX, nonce))
 			return 1;
 	}
 	return 0;
 }
 
-int st_ping_main(int argc, char **argv)
+int su_ping_main(int argc, char **argv)
 {
 	const char *nonce = NULL;
 	double timeout = 0;
 	const gb_opt opts[] = {
-		{ "nonce", 0, GB_OPT_STRING, &nonce, NULL, 0, 0, NULL, "N",
-		  "the round's nonce (launch puts it in {nonce}); required", NULL },
-		{ "timeout", 0, GB_OPT_DURATION, &timeout, "10s", 0.001, 86400, NULL, "TIME",
-		  "give up after this long: exit 1", NULL },
+		{ .name = "nonce", .type = GB_OPT_STRING, .dest = &nonce, .metavar = "N",
+		  .help = "the round's nonce (launch puts it in {nonce}); required" },
+		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &timeout, .def = "10s", .min = 0.001,
+		  .max = 86400, .metavar = "TIME", .help = "give up after this long: exit 1" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -77,12 +77,12 @@ int st_ping_main(int argc, char **argv)
 	socklen_t tolen;
 	char req[128];
 	int reqlen;
-	if (cli.npos != 1 || st_parse_addr(cli.pos[0], 1, &to, &tolen)) {
+	if (cli.npos != 1 || su_parse_addr(cli.pos[0], 1, &to, &tolen)) {
 		gb_err("give the launcher's address as a numeric ADDR:PORT (e.g. 10.0.2.2:4000 or [::1]:4000)%s%s",
 		       cli.npos ? ", not " : "", cli.npos ? cli.pos[0] : "");
 		rc = GB_EXIT_USAGE;
-	} else if (!nonce || (reqlen = st_ping_msg(req, sizeof req, nonce)) < 0) {
-		gb_err("--nonce N is required: 1 to %d printable characters, no spaces", ST_NONCE_MAX);
+	} else if (!nonce || (reqlen = su_ping_msg(req, sizeof req, nonce)) < 0) {
+		gb_err("--nonce N is required: 1 to %d printable characters, no spaces", SU_NONCE_MAX);
 		rc = GB_EXIT_USAGE;
 	}
 	if (rc) {

@@ -11,13 +11,14 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "parse.h"
 #include "startup.h"
 #include "util.h"
 
 static int nonce_ok(const char *nonce)
 {
 	size_t n = strlen(nonce);
-	if (n == 0 || n > ST_NONCE_MAX)
+	if (n == 0 || n > SU_NONCE_MAX)
 		return 0;
 	for (const char *p = nonce; *p; p++)
 		if (*p < '!' || *p > '~')
@@ -33,16 +34,16 @@ static int msg(char *buf, size_t size, const char *prefix, const char *nonce)
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
-int st_ping_msg(char *buf, size_t size, const char *nonce) { return msg(buf, size, ST_PING_PREFIX, nonce); }
-int st_ack_msg(char *buf, size_t size, const char *nonce) { return msg(buf, size, ST_ACK_PREFIX, nonce); }
+int su_ping_msg(char *buf, size_t size, const char *nonce) { return msg(buf, size, SU_PING_PREFIX, nonce); }
+int su_ack_msg(char *buf, size_t size, const char *nonce) { return msg(buf, size, SU_ACK_PREFIX, nonce); }
 
-int st_msg_is(const char *m, size_t len, const char *prefix, const char *nonce)
+int su_msg_is(const char *m, size_t len, const char *prefix, const char *nonce)
 {
 	size_t p = strlen(prefix), n = strlen(nonce);
 	return len == p + n && memcmp(m, prefix, p) == 0 && memcmp(m + p, nonce, n) == 0;
 }
 
-int st_parse_addr(const char *s, int want_port, struct sockaddr_storage *ss, socklen_t *len)
+int su_parse_addr(const char *s, int want_port, struct sockaddr_storage *ss, socklen_t *len)
 {
 	char host[128];
 	const char *port = NULL;
@@ -89,7 +90,7 @@ int st_parse_addr(const char *s, int want_port, struct sockaddr_storage *ss, soc
 	return 0;
 }
 
-void st_addr_host(const struct sockaddr_storage *ss, char *buf, size_t size)
+void su_addr_host(const struct sockaddr_storage *ss, char *buf, size_t size)
 {
 	const void *a = ss->ss_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
 						  : (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
@@ -97,13 +98,13 @@ void st_addr_host(const struct sockaddr_storage *ss, char *buf, size_t size)
 		gb_strlcpy(buf, "?", size);
 }
 
-unsigned st_addr_port(const struct sockaddr_storage *ss)
+unsigned su_addr_port(const struct sockaddr_storage *ss)
 {
 	return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port
 					       : ((const struct sockaddr_in *)ss)->sin_port);
 }
 
-char *st_subst(const char *s, const char *addr, const char *port, const char *nonce)
+char *su_subst(const char *s, const char *addr, const char *port, const char *nonce)
 {
 	static const char *const keys[] = { "{addr}", "{port}", "{nonce}" };
 	const char *vals[] = { addr, port, nonce };
@@ -128,7 +129,7 @@ char *st_subst(const char *s, const char *addr, const char *port, const char *no
 	return out;
 }
 
-void st_new_nonce(char out[17])
+void su_new_nonce(char out[17])
 {
 	uint64_t v = 0;
 	/* a nonce only has to differ between rounds and from stray senders;

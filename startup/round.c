@@ -10,9 +10,10 @@
  *
  * Ending a round: --then term (SIGTERM to the group, SIGKILL after
  * --grace), kill, or wait (up to --grace for CMD to exit); then always
- * SIGKILL to the group and to every descendant.  We are a child
- * subreaper, so a process that left the group (setsid, a daemon's double
- * fork) is re-parented to us and still found, killed and reaped. */
+ * gb_tree_end (common/proctree): SIGKILL to the group and every
+ * descendant, a process that left the group (setsid, a daemon's double
+ * fork) included, until nothing is left.  SIGINT, SIGTERM or SIGHUP to
+ * the launcher do the same before it dies. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,80 +21,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "launch.h"
+#include "proctree.h"
 #include "util.h"
 
-const char *const ln_status_word[] = { "ok", "timeout", "failed", "crashed", "error" };
+const char *const su_status_word[] = { "ok", "timeout", "failed", "crashed", "error" };
 
-static int chld_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t cur_pgid;
-
-static void on_chld(int sig)
+int su_signals_init(char *why, size_t len)
 {
-	(void)sig;
-	int e = errno;
-	ssize_t w = write(chld_pipe[1], "c", 1);
-	(void)w;	/* a full pipe already says "look" */
-	errno = e;
-}
-
-/* Interrupted ourselves: take the round's process group down with us. */
-static void on_fatal(int sig)
-{
-	if (cur_pgid > 0)
-		kill(-cur_pgid, SIGKILL);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-int ln_signals_init(char *why, size_t len)
-{
-	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		snprintf(why, len, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_chld;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = on_fatal;
-	sa.sa_flags = 0;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	/* orphans of CMD become our children, not init's: nothing escapes */
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		gb_info("PR_SET_CHILD_SUBREAPER: %s (escaped processes would be missed)", strerror(errno));
-	return 0;
+	return gb_tree_arm(why, len);
 }
 
 typedef struct rstate {
-	const ln_cfg *c;
-	ln_round *r;
-	pid_t pid;
+	const su_launch_cfg *c;
+	su_round *r;
+	gb_tree tree;		/* CMD and whatever it starts */
 	int out;		/* CMD's output pipe, -1 at EOF */
 	int log;		/* round-N.log, -1 */
-	int done;		/* CMD reaped */
+	int done;		/* CMD has ended */
 	int ready;		/* readiness seen (or the round given up) */
 	uint64_t t0;
-	st_liner liner;
+	su_liner liner;
 } rstate;
 
+/* In the child (gb_tree_fork made it a group leader that dies with us). */
 static void child(char **argv, int out, int errfd)
 {
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* if we are killed, CMD goes too */
-	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE };
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		signal(sigs[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);	/* ours is ignored: CMD starts as it would alone */
 	int nul = open("/dev/null", O_RDONLY);
 	if (nul >= 0)
 		dup2(nul, 0);
@@ -108,30 +68,24 @@ static void child(char **argv, int out, int errfd)
 	_exit(127);
 }
 
-/* Reap whatever ended; note CMD's own status. */
+/* Note whether CMD has ended, and its status (it stays unreaped). */
 static void reap_some(rstate *s)
 {
-	char buf[64];
-	while (read(chld_pipe[0], buf, sizeof buf) > 0)
-		;
-	int st;
-	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-		if (p == s->pid) {
-			s->done = 1;
-			s->r->exit_status = st;
-		}
+	if (gb_tree_poll(&s->tree) && !s->done) {
+		s->done = 1;
+		s->r->exit_status = s->tree.status;
+	}
 }
 
 static void became_ready(rstate *s, uint64_t now)
 {
-	ln_round *r = s->r;
+	su_round *r = s->r;
 	s->ready = 1;
-	r->status = RS_OK;
+	r->status = SU_RS_OK;
 	r->ready_ms = (double)(now - s->t0) / 1e6;
 	if (s->c->footprint) {
 		/* after the timestamp: measuring does not add to the figure */
-		r->have_mem = st_footprint(s->pid, s->c->cgroup, &r->mem, r->mem_why, sizeof r->mem_why) == 0;
+		r->have_mem = su_footprint(s->tree.pid, s->c->cgroup, &r->mem, r->mem_why, sizeof r->mem_why) == 0;
 	}
 }
 
@@ -152,14 +106,14 @@ static ssize_t read_output(rstate *s, uint64_t now)
 		close(s->log);
 		s->log = -1;
 	}
-	if (s->c->ready == READY_LINE && !s->ready && st_liner_feed(&s->liner, buf, (size_t)n))
+	if (s->c->ready == SU_READY_LINE && !s->ready && su_liner_feed(&s->liner, buf, (size_t)n))
 		became_ready(s, now);
 	return n;
 }
 
 static void read_socket(rstate *s, uint64_t now)
 {
-	if (s->c->ready == READY_TCP) {
+	if (s->c->ready == SU_READY_TCP) {
 		int fd = accept4(s->c->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd >= 0) {
 			close(fd);
@@ -173,10 +127,10 @@ static void read_socket(rstate *s, uint64_t now)
 	socklen_t flen = sizeof from;
 	ssize_t n;
 	while ((n = recvfrom(s->c->lfd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &flen)) >= 0) {
-		if (!st_msg_is(buf, (size_t)n, ST_PING_PREFIX, s->r->nonce)) {
+		if (!su_msg_is(buf, (size_t)n, SU_PING_PREFIX, s->r->nonce)) {
 			s->r->ignored++;	/* another round's retry, a stray sender */
 		} else {
-			int alen = st_ack_msg(ack, sizeof ack, s->r->nonce);
+			int alen = su_ack_msg(ack, sizeof ack, s->r->nonce);
 			/* acked every time: the guest retries until one arrives */
 			if (alen > 0 && alen < n)
 				sendto(s->c->lfd, ack, (size_t)alen, 0, (struct sockaddr *)&from, flen);
@@ -191,33 +145,33 @@ static void read_socket(rstate *s, uint64_t now)
  * --then phase is over. */
 static void wait_round(rstate *s)
 {
-	const ln_cfg *c = s->c;
-	ln_round *r = s->r;
+	const su_launch_cfg *c = s->c;
+	su_round *r = s->r;
 	uint64_t deadline = s->t0 + (uint64_t)(c->timeout * 1e9), end = 0;
 	int ending = 0;		/* in the --then phase */
 	for (;;) {
 		uint64_t now = gb_now_ns();
 		if (!ending && !s->ready && now >= deadline) {
-			r->status = RS_TIMEOUT;
+			r->status = SU_RS_TIMEOUT;
 			snprintf(r->detail, sizeof r->detail, "not ready after %g s", c->timeout);
 			s->ready = 1;	/* give up: the same ending as a ready round */
 		}
 		if (!ending && s->ready) {
 			ending = 1;
-			if (s->done || c->then == THEN_KILL)
+			if (s->done || c->then == SU_THEN_KILL)
 				return;
-			if (c->then == THEN_TERM)
-				kill(-s->pid, SIGTERM);
+			if (c->then == SU_THEN_TERM)
+				gb_tree_signal(&s->tree, SIGTERM);
 			end = now + (uint64_t)(c->grace * 1e9);
 		}
 		if (ending && (s->done || now >= end))
 			return;
 		uint64_t until = ending ? end : deadline;
-		struct pollfd p[3] = { { chld_pipe[0], POLLIN, 0 }, { s->out, POLLIN, 0 }, { c->lfd, POLLIN, 0 } };
+		struct pollfd p[3] = { { gb_tree_fd(), POLLIN, 0 }, { s->out, POLLIN, 0 }, { c->lfd, POLLIN, 0 } };
 		int ms = (int)((until - now + 999999) / 1000000);
 		if (poll(p, 3, ms) < 0 && errno != EINTR) {
 			snprintf(r->detail, sizeof r->detail, "poll: %s", strerror(errno));
-			r->status = RS_ERROR;
+			r->status = SU_RS_ERROR;
 			return;
 		}
 		now = gb_now_ns();	/* the event's time, before any work */
@@ -236,15 +190,15 @@ static void wait_round(rstate *s)
 		}
 		if (s->done && !s->ready) {
 			int st = r->exit_status;
-			if (c->ready == READY_EXIT && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			if (c->ready == SU_READY_EXIT && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 				became_ready(s, now);
 			} else if (WIFSIGNALED(st)) {
-				r->status = RS_CRASHED;
+				r->status = SU_RS_CRASHED;
 				snprintf(r->detail, sizeof r->detail, "CMD was killed by signal %d (%s) before it was ready",
 					 WTERMSIG(st), strsignal(WTERMSIG(st)));
 				return;
 			} else {
-				r->status = RS_FAILED;
+				r->status = SU_RS_FAILED;
 				snprintf(r->detail, sizeof r->detail, "CMD exited with status %d before it was ready",
 					 WEXITSTATUS(st));
 				return;
@@ -253,32 +207,10 @@ static void wait_round(rstate *s)
 	}
 }
 
-/* SIGKILL the group and every descendant until nothing is left to reap. */
+/* Nothing of CMD may outlive the round. */
 static void clean_up(rstate *s)
 {
-	uint64_t give_up = gb_now_ns() + 10000000000ull;
-	for (;;) {
-		pid_t *v;
-		size_t n = st_tree(getpid(), &v);
-		/* the group's number is only ours while a member lives: once
-		 * /proc shows no descendant left, a reused pid must not be hit */
-		if (n != 1 || !s->done)
-			kill(-s->pid, SIGKILL);
-		for (size_t i = 1; i < n; i++)	/* v[0] is us */
-			kill(v[i], SIGKILL);
-		free(v);
-		reap_some(s);
-		errno = 0;
-		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
-			break;
-		if (gb_now_ns() > give_up) {	/* stuck in the kernel (D state) */
-			s->r->left = n ? n - 1 : 1;
-			break;
-		}
-		struct timespec ts = { 0, 2000000 };
-		nanosleep(&ts, NULL);
-	}
-	cur_pgid = 0;
+	s->r->left = gb_tree_end(&s->tree, 10.0);
 	/* what CMD wrote last, up to EOF (every writer is gone now) */
 	uint64_t stop = gb_now_ns() + 1000000000ull;
 	while (s->out >= 0 && gb_now_ns() < stop) {
@@ -288,25 +220,25 @@ static void clean_up(rstate *s)
 	}
 }
 
-void ln_round_run(const ln_cfg *c, ln_round *r)
+void su_round_run(const su_launch_cfg *c, su_round *r)
 {
 	rstate s;
 	memset(&s, 0, sizeof s);
 	s.c = c;
 	s.r = r;
 	s.out = s.log = -1;
-	r->status = RS_ERROR;
+	r->status = SU_RS_ERROR;
 	r->exit_status = -1;
-	st_new_nonce(r->nonce);
-	if (c->ready == READY_LINE)
-		st_liner_init(&s.liner, c->text);
+	su_new_nonce(r->nonce);
+	if (c->ready == SU_READY_LINE)
+		su_liner_init(&s.liner, c->text);
 
 	size_t n = 0;
 	while (c->cmd[n])
 		n++;
 	char **argv = gb_xcalloc(n + 1, sizeof *argv);
 	for (size_t i = 0; i < n; i++)
-		argv[i] = st_subst(c->cmd[i], c->addr, c->port, r->nonce);
+		argv[i] = su_subst(c->cmd[i], c->addr, c->port, r->nonce);
 
 	if (c->outdir) {
 		char path[4096];
@@ -320,20 +252,18 @@ void ln_round_run(const ln_cfg *c, ln_round *r)
 		goto out;
 	}
 	s.t0 = gb_now_ns();
-	s.pid = fork();
-	if (s.pid == 0)
+	pid_t pid = gb_tree_fork(&s.tree);
+	if (pid == 0)
 		child(argv, out[1], errp[1]);
 	close(out[1]);
 	close(errp[1]);
 	s.out = out[0];
 	fcntl(s.out, F_SETFL, O_NONBLOCK);	/* a writer that outlives CMD must not block us */
-	if (s.pid < 0) {
+	if (pid < 0) {
 		snprintf(r->detail, sizeof r->detail, "fork: %s", strerror(errno));
 		close(errp[0]);
 		goto out;
 	}
-	setpgid(s.pid, s.pid);	/* both sides: no window where a signal misses */
-	cur_pgid = s.pid;
 	int e = 0;
 	/* EOF at execve (close-on-exec), or the child's errno */
 	ssize_t got;
@@ -348,7 +278,9 @@ void ln_round_run(const ln_cfg *c, ln_round *r)
 	}
 	clean_up(&s);
 	if (r->left)
-		snprintf(r->detail, sizeof r->detail, "%zu processes could not be killed within 10 s", r->left);
+		snprintf(r->detail, sizeof r->detail, "%zu processes could not be killed within 10 s%s", r->left,
+			 strcmp(gb_tree_reach(), "group") ? "" :
+			 " (without /proc, one that left CMD's process group cannot be found)");
 out:
 	if (s.out >= 0)
 		close(s.out);

@@ -8,7 +8,7 @@
 
 #include "startup.h"
 
-const char *st_elf_linkage(const char *path)
+const char *su_elf_linkage(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

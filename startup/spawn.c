@@ -5,8 +5,8 @@
  * timed on its own (CLOCK_MONOTONIC around create ... reap) into the
  * samples and a latency histogram, so a result has percentiles.  Every
  * round is validated: the child must end with the status its target
- * promises (the no-op child exits ST_NOOP_STATUS, /bin/true 0, a thread
- * returns ST_NOOP_STATUS).  A target this environment lacks (no
+ * promises (the no-op child exits SU_NOOP_STATUS, /bin/true 0, a thread
+ * returns SU_NOOP_STATUS).  A target this environment lacks (no
  * /bin/true, no way to find this program) makes its method unavailable
  * with the reason, not an error. */
 #include <errno.h>
@@ -30,16 +30,16 @@ enum { T_SELF, T_TRUE, T_EXEC, T_NONE };
 static const struct method {
 	const char *name;	/* metric spawn_<name> */
 	int target;
-	int (*run)(const sp_target *t);
+	int (*run)(const su_target *t);
 	const char *what;
 } methods[] = {
-	{ "fork_exec", T_SELF, sp_fork_exec, "fork + execve of this program's no-op mode + wait" },
-	{ "vfork_exec", T_SELF, sp_vfork_exec, "vfork + execve of the no-op mode + wait" },
-	{ "posix_spawn", T_SELF, sp_posix_spawn, "posix_spawn of the no-op mode + wait" },
-	{ "posix_spawn_true", T_TRUE, sp_posix_spawn, "posix_spawn of /bin/true (a dynamic program) + wait" },
-	{ "posix_spawn_exec", T_EXEC, sp_posix_spawn, "posix_spawn of --exec PATH + wait (must exit 0)" },
-	{ "fork_exit", T_NONE, sp_fork_exit, "fork + _exit in the child + wait: no exec" },
-	{ "thread", T_NONE, sp_thread, "pthread_create + pthread_join" },
+	{ "fork_exec", T_SELF, su_fork_exec, "fork + execve of this program's no-op mode + wait" },
+	{ "vfork_exec", T_SELF, su_vfork_exec, "vfork + execve of the no-op mode + wait" },
+	{ "posix_spawn", T_SELF, su_posix_spawn, "posix_spawn of the no-op mode + wait" },
+	{ "posix_spawn_true", T_TRUE, su_posix_spawn, "posix_spawn of /bin/true (a dynamic program) + wait" },
+	{ "posix_spawn_exec", T_EXEC, su_posix_spawn, "posix_spawn of --exec PATH + wait (must exit 0)" },
+	{ "fork_exit", T_NONE, su_fork_exit, "fork + _exit in the child + wait: no exec" },
+	{ "thread", T_NONE, su_thread, "pthread_create + pthread_join" },
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
@@ -72,7 +72,7 @@ typedef struct run_cfg {
 	uint64_t limit_ns;	/* per method, 0 = none */
 } run_cfg;
 
-static void run_method(gb_report *r, const struct method *m, const sp_target *t, const run_cfg *c,
+static void run_method(gb_report *r, const struct method *m, const su_target *t, const run_cfg *c,
 		       double *us, gb_hist *h)
 {
 	char metric[64], why[160];
@@ -116,13 +116,13 @@ static void run_method(gb_report *r, const struct method *m, const sp_target *t,
 	gb_kv_int(&g->extra, "failed_rounds", bad);	/* warm-up included */
 	if (t->path) {
 		gb_kv_str(&g->extra, "path", t->path);
-		gb_kv_str(&g->extra, "linkage", st_elf_linkage(t->path));
+		gb_kv_str(&g->extra, "linkage", su_elf_linkage(t->path));
 		/* minor page faults of the children: start-up work made visible */
 		gb_kv_num(&g->extra, "child_minflt", (double)flt / (double)(c->warmup + n));
 	}
 }
 
-int st_spawn_main(int argc, char **argv)
+int su_spawn_main(int argc, char **argv)
 {
 	static char choices[256], epilog[2048];
 	size_t c = 0, e = (size_t)snprintf(epilog, sizeof epilog,
@@ -133,18 +133,17 @@ int st_spawn_main(int argc, char **argv)
 				      methods[i].what);
 	}
 	snprintf(epilog + e, sizeof epilog - e,
-		 "\n--warmup N: rounds run first and discarded (default 20, --quick 10).\n"
-		 "other modes: gb-startup launch --help, gb-startup ping --help\n");
+		 "\nother modes: gb-startup launch --help, gb-startup ping --help\n");
 
 	long long rounds = 0;
 	const char *only = NULL, *exec_path = NULL;
 	const gb_opt opts[] = {
-		{ "rounds", 0, GB_OPT_INT, &rounds, NULL, 1, 10000000, NULL, "N",
-		  "timed rounds per method (default 1000, --quick 200; -r N is the same)", NULL },
-		{ "only", 0, GB_OPT_LIST, &only, NULL, 0, 0, choices, "LIST",
-		  "run only these methods, comma-separated", NULL },
-		{ "exec", 0, GB_OPT_STRING, &exec_path, NULL, 0, 0, NULL, "PATH",
-		  "also time posix_spawn of PATH (it must exit 0): compare any binary", NULL },
+		{ .name = "rounds", .type = GB_OPT_INT, .dest = &rounds, .min = 1, .max = 10000000,
+		  .metavar = "N", .help = "timed rounds per method (the same as -r N)" },
+		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = choices, .metavar = "LIST",
+		  .help = "run only these methods, comma-separated" },
+		{ .name = "exec", .type = GB_OPT_STRING, .dest = &exec_path, .metavar = "PATH",
+		  .help = "also time posix_spawn of PATH (it must exit 0): compare any binary" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -155,6 +154,9 @@ int st_spawn_main(int argc, char **argv)
 		.epilog = epilog,
 		.common = GB_C_RUN,
 		.opts = opts,
+		/* many short rounds: a spawn takes 0.1-1 ms; the first rounds pull
+		 * the program into the page cache and grow the page tables */
+		.defaults = (const gb_optdef[]){ { "repeat", "1000", "200" }, { "warmup", "20", "10" }, { NULL } },
 		.max_positional = 0,
 	};
 	gb_cli cli;
@@ -163,11 +165,8 @@ int st_spawn_main(int argc, char **argv)
 		return gb_cli_exit(rc);
 
 	run_cfg cfg;
-	cfg.rounds = gb_cli_isset(&cli, "rounds") ? rounds
-		     : gb_cli_isset(&cli, "repeat") ? cli.c.repeat : cli.c.quick ? 200 : 1000;
-	/* the first rounds pull the program into the page cache and grow the
-	 * page tables: 20 discarded rounds unless asked otherwise */
-	cfg.warmup = gb_cli_isset(&cli, "warmup") ? cli.c.warmup : cli.c.quick ? 10 : 20;
+	cfg.rounds = rounds ? rounds : cli.c.repeat;	/* --rounds is -r by another name */
+	cfg.warmup = cli.c.warmup;
 	if (exec_path && access(exec_path, X_OK) != 0) {
 		gb_err("--exec %s: cannot execute it: %s", exec_path, strerror(errno));
 		gb_cli_free(&cli);
@@ -181,14 +180,14 @@ int st_spawn_main(int argc, char **argv)
 
 	char why[512];
 	const char *self = gb_self_path(why, sizeof why);
-	char *self_argv[] = { "gb-startup", ST_NOOP_ARG, NULL };
+	char *self_argv[] = { "gb-startup", SU_NOOP_ARG, NULL };
 	char *true_argv[] = { "true", NULL };
 	char *exec_argv[] = { (char *)exec_path, NULL };
-	const sp_target targets[] = {
-		[T_SELF] = { self, self_argv, ST_NOOP_STATUS },
+	const su_target targets[] = {
+		[T_SELF] = { self, self_argv, SU_NOOP_STATUS },
 		[T_TRUE] = { access("/bin/true", X_OK) == 0 ? "/bin/true" : NULL, true_argv, 0 },
 		[T_EXEC] = { exec_path, exec_argv, 0 },
-		[T_NONE] = { NULL, NULL, ST_NOOP_STATUS },
+		[T_NONE] = { NULL, NULL, SU_NOOP_STATUS },
 	};
 
 	gb_report r;
@@ -198,18 +197,22 @@ int st_spawn_main(int argc, char **argv)
 	gb_kv_int(&r.config, "warmup", cfg.warmup);
 	gb_kv_str(&r.config, "mode", "spawn");
 	gb_kv_str(&r.config, "self", self ? self : NULL);
-	gb_kv_str(&r.config, "self_linkage", self ? st_elf_linkage(self) : "unknown");
+	gb_kv_str(&r.config, "self_linkage", self ? su_elf_linkage(self) : "unknown");
 
 	size_t nsel = 0;
 	for (size_t i = 0; i < NMETHODS; i++)
 		nsel += selected(only, methods[i].name) && (methods[i].target != T_EXEC || exec_path);
 	cfg.limit_ns = (uint64_t)ceil(cli.c.time_limit * 1e9 / (double)(nsel ? nsel : 1));
+	if (cli.c.plan) {	/* rounds and targets resolved; nothing spawned */
+		gb_cli_free(&cli);
+		return gb_report_finish(&r);
+	}
 
 	double *us = gb_xcalloc((size_t)cfg.rounds, sizeof *us);
 	gb_hist *h = gb_xmalloc(sizeof *h);
 	for (size_t i = 0; i < NMETHODS; i++) {
 		const struct method *m = &methods[i];
-		const sp_target *t = &targets[m->target];
+		const su_target *t = &targets[m->target];
 		if (!selected(only, m->name) || (m->target == T_EXEC && !exec_path))
 			continue;
 		char metric[64];

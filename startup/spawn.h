@@ -5,16 +5,16 @@
 
 #include "startup.h"
 
-typedef struct sp_target {
+typedef struct su_target {
 	const char *path;	/* NULL for fork+_exit and threads: nothing executed */
 	char *const *argv;
 	int expect;		/* the exit status every round must end with */
-} sp_target;
+} su_target;
 
-int sp_fork_exec(const sp_target *t);
-int sp_vfork_exec(const sp_target *t);
-int sp_posix_spawn(const sp_target *t);
-int sp_fork_exit(const sp_target *t);
-int sp_thread(const sp_target *t);
+int su_fork_exec(const su_target *t);
+int su_vfork_exec(const su_target *t);
+int su_posix_spawn(const su_target *t);
+int su_fork_exit(const su_target *t);
+int su_thread(const su_target *t);
 
 #endif

@@ -1,6 +1,6 @@
 /* spawn_methods.c - the ways of starting a child that gb-startup spawn
  * times, one function each.  Each returns the child's wait status (or,
- * for a thread, ST_NOOP_STATUS in the same encoding as a normal exit)
+ * for a thread, SU_NOOP_STATUS in the same encoding as a normal exit)
  * or -errno when the child could not be created. */
 #include <errno.h>
 #include <pthread.h>
@@ -22,7 +22,7 @@ static int reap(pid_t pid)
 	return st;
 }
 
-int sp_fork_exec(const sp_target *t)
+int su_fork_exec(const su_target *t)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -34,7 +34,7 @@ int sp_fork_exec(const sp_target *t)
 	return reap(pid);
 }
 
-int sp_vfork_exec(const sp_target *t)
+int su_vfork_exec(const su_target *t)
 {
 	/* the child borrows our memory until it executes: it may only call
 	 * execve and _exit */
@@ -48,7 +48,7 @@ int sp_vfork_exec(const sp_target *t)
 	return reap(pid);
 }
 
-int sp_posix_spawn(const sp_target *t)
+int su_posix_spawn(const su_target *t)
 {
 	pid_t pid;
 	/* glibc >= 2.24: clone(CLONE_VM|CLONE_VFORK) + execve, as hyperfine's
@@ -59,14 +59,14 @@ int sp_posix_spawn(const sp_target *t)
 	return reap(pid);
 }
 
-int sp_fork_exit(const sp_target *t)
+int su_fork_exit(const su_target *t)
 {
 	(void)t;
 	pid_t pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		_exit(ST_NOOP_STATUS);
+		_exit(SU_NOOP_STATUS);
 	return reap(pid);
 }
 
@@ -75,12 +75,12 @@ static void *thread_body(void *arg)
 	return arg;
 }
 
-int sp_thread(const sp_target *t)
+int su_thread(const su_target *t)
 {
 	(void)t;
 	pthread_t th;
 	void *ret = NULL;
-	int e = pthread_create(&th, NULL, thread_body, (void *)(intptr_t)ST_NOOP_STATUS);
+	int e = pthread_create(&th, NULL, thread_body, (void *)(intptr_t)SU_NOOP_STATUS);
 	if (e)
 		return -e;
 	if ((e = pthread_join(th, &ret)))

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "clock.h"
+#include "fault.h"
+#include "parse.h"
 #include "pass.h"
 #include "util.h"
 
@@ -18,14 +20,14 @@
 #define EPOCH 64
 
 /*
- * Test-only hook: GB_TEST_CORRUPT=<a|b|c>[:<relative error>] changes one
+ * Test-only fault: GB_FAULT=stream.corrupt=<a|b|c>[:<relative error>] changes one
  * element of that array before each check (by a factor 1 + error,
  * default 1: doubled), so tests can see the check fail.  A small error
  * (1e-9) on one element is what STREAM's average alone would let pass.
  */
 static void test_corrupt(st_arrays *ar)
 {
-	const char *h = getenv("GB_TEST_CORRUPT");
+	const char *h = gb_fault("corrupt");
 	double rel = 1.0;
 
 	if (!h || !*h || !strchr("abc", h[0]) || (h[1] && h[1] != ':'))

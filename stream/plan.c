@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "format.h"
 #include "mem.h"
 #include "plan.h"
 #include "topo.h"

@@ -23,7 +23,9 @@
 #include "clock.h"
 #include "cli.h"
 #include "cpuid.h"
+#include "format.h"
 #include "mem.h"
+#include "parse.h"
 #include "pass.h"
 #include "plan.h"
 #include "report.h"
@@ -46,7 +48,7 @@ static int check_numa(const char *v, char *msg, unsigned len)
 {
 	gb_numa n;
 
-	if (strcmp(v, "sweep") && gb_numa_parse(v, &n) < 0) {
+	if (strcmp(v, "sweep") && gb_parse_numa(v, &n) < 0) {
 		snprintf(msg, len, "node:N with N a node number, e.g. node:0");
 		return -1;
 	}
@@ -116,7 +118,7 @@ static void measure(gb_report *r, struct placement *pl, const st_plan *plan, int
 	}
 
 	/* what this placement got, under keys suffixed like its metrics */
-	gb_format_cpulist(&pl->cpus, cpus, sizeof cpus);
+	gb_fmt_cpulist(&pl->cpus, cpus, sizeof cpus);
 	snprintf(key, sizeof key, "threads%s", pl->suffix);
 	gb_kv_int(&r->config, key, n);
 	snprintf(key, sizeof key, "cpu_list%s", pl->suffix);
@@ -185,14 +187,14 @@ int stream_main(int argc, char **argv)
 	memset(pl, 0, sizeof pl);
 	if ((rc = gb_cli_cpus(&cli, &base, err, sizeof err)))
 		goto refuse;
-	gb_pages_parse(cli.c.pages, &pages);	/* the option's choices are the parser's */
+	gb_parse_pages(cli.c.pages, &pages);	/* the option's choices are the parser's */
 	if (!strcmp(numa_opt, "sweep")) {
 		/* the two configurations of Felter et al. */
 		pl[npl++] = (struct placement){ .numa = { GB_NUMA_LOCAL, 0 }, .suffix = "" };
 		pl[npl++] = (struct placement){ .numa = { GB_NUMA_INTERLEAVE, 0 },
 						.suffix = "_interleave" };
 	} else {
-		gb_numa_parse(numa_opt, &pl[0].numa);
+		gb_parse_numa(numa_opt, &pl[0].numa);
 		pl[npl++].suffix = "";
 	}
 	if ((rc = st_plan_size(&plan, cli.c.size, cli.c.quick, pages, &warn, err, sizeof err)))

@@ -24,11 +24,16 @@ typedef struct gb_child {
 	double seconds;
 } gb_child;
 
-/* Run 'self' with argv (argv[0] is the benchmark's name, which the child
- * dispatches on); stdout and stderr are collected, the child is killed
- * after 'timeout' seconds (0 = never).  Returns 0, or -1 when it could not
- * be started (c->why says why). */
-int gb_child_run(const char *self, char *const argv[], double timeout, gb_child *c);
+/* Run the program 'path' (this binary, with argv[0] a benchmark's name
+ * that the child dispatches on, or any command: a name without '/' is
+ * looked up in PATH) with argv; stdout and stderr are collected, the child
+ * is killed after 'timeout' seconds (0 = never).  When it ends or is
+ * killed, so is everything it started (common/proctree): nothing outlives
+ * the call.  One call at a time per process, and while it runs every
+ * child of the process is taken as part of it (reaped, killed at the end).
+ * Returns 0, or -1 when it could not be started or killed (c->why says
+ * why). */
+int gb_child_run(const char *path, char *const argv[], double timeout, gb_child *c);
 void gb_child_free(gb_child *c);
 
 struct gb_env;

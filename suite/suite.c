@@ -31,6 +31,7 @@
 
 #include "cli.h"
 #include "env.h"
+#include "format.h"
 #include "guestbench.h"
 #include "output.h"
 #include "util.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "format.h"
 #include "guestbench.h"
 #include "util.h"
 

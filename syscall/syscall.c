@@ -9,7 +9,7 @@
  * refuses (no /dev, io_uring blocked, one CPU) is reported unavailable
  * with the reason and the run goes on.
  *
- * Test-only hook: GB_TEST_FAIL=<op> in the environment makes that
+ * Test-only fault: GB_FAULT=syscall.fail=<op> (common/fault.h) makes that
  * operation's validation fail, so tests can check the invalid-result path
  * (valid: false, exit 1) end to end. */
 #include <math.h>
@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "env.h"
+#include "fault.h"
 #include "ops.h"
 #include "report.h"
 #include "topo.h"
@@ -95,10 +96,10 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 	gb_batch_run(op->loop, &ctx, &b, samples, &res);
 	if (op->teardown)
 		op->teardown(&ctx);
-	const char *hook = getenv("GB_TEST_FAIL");
+	const char *hook = gb_fault("fail");
 	if (hook && strcmp(hook, op->name) == 0) {
 		res.failed = 1;
-		snprintf(ctx.error, sizeof ctx.error, "GB_TEST_FAIL: validation failure forced by the test hook");
+		snprintf(ctx.error, sizeof ctx.error, "GB_FAULT syscall.fail: validation failure forced for a test");
 	}
 
 	if (res.failed) {

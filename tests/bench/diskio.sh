@@ -96,7 +96,7 @@ done
 is "$(left)" "" "no file left behind by any run"
 
 # --- verification catches a corrupted block
-GB_TEST_CORRUPT=4194404 "$B" --dir "$d" "${Q[@]}" --rw read --bs 1m --ios 8 --verify --format json \
+GB_FAULT=diskio.corrupt=4194404 "$B" --dir "$d" "${Q[@]}" --rw read --bs 1m --ios 8 --verify --format json \
 	>"$tmp/v.json" 2>"$tmp/v.err"
 is "$?" "1" "a corrupted block: exit 1"
 is "$(jget "$tmp/v.json" valid)" "false" "valid: false"
@@ -104,10 +104,10 @@ jget "$tmp/v.json" invalid_reasons | grep -q "read_1m: read-back of offset 41943
 ok $? "the read that met it names offset 4194304"
 jget "$tmp/v.json" invalid_reasons | grep -q "verify: read-back of offset 4194304"
 ok $? "the final read-back names it too"
-GB_TEST_CORRUPT=4194404 "$B" --dir "$d" "${Q[@]}" --rw randread --ios 1 --engine psync --verify --format json \
+GB_FAULT=diskio.corrupt=4194404 "$B" --dir "$d" "${Q[@]}" --rw randread --ios 1 --engine psync --verify --format json \
 	>"$tmp/v.json" 2>/dev/null
 is "$?" "1" "psync: a corrupted block missed by the random reads is caught by the read-back"
-GB_TEST_CORRUPT=4194404 "$B" --dir "$d" "${Q[@]}" --rw read --bs 1m --ios 8 --format json >"$tmp/v.json" 2>/dev/null
+GB_FAULT=diskio.corrupt=4194404 "$B" --dir "$d" "${Q[@]}" --rw read --bs 1m --ios 8 --format json >"$tmp/v.json" 2>/dev/null
 is "$?" "0" "without --verify nothing is checked (so the check above is what caught it)"
 is "$(left)" "" "failed runs remove their file too"
 
@@ -283,11 +283,11 @@ else
 fi
 
 # --- O_DIRECT refused
-GB_TEST_NO_DIRECT=1 "$B" --dir "$d" "${Q[@]}" >/dev/null 2>"$tmp/e"
+GB_FAULT=diskio.no_direct "$B" --dir "$d" "${Q[@]}" >/dev/null 2>"$tmp/e"
 is "$?" "3" "O_DIRECT refused: exit 3, no silent buffered run"
 grep -q -- "--buffered" "$tmp/e"; ok $? "the message points at --buffered"
 is "$(left)" "" "the refused run removes its file"
-GB_TEST_NO_DIRECT=1 "$B" --dir "$d" "${Q[@]}" --buffered --format json >"$tmp/b.json"
+GB_FAULT=diskio.no_direct "$B" --dir "$d" "${Q[@]}" --buffered --format json >"$tmp/b.json"
 ok $? "--buffered runs"
 is "$(jget "$tmp/b.json" config.direct)" "false" "--buffered: direct false in the result"
 jget "$tmp/b.json" warnings | grep -q "page cache"; ok $? "--buffered: warned"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # gb-netlat: the JSON contract, options and exit statuses, placement,
 # IPv6, an empty network namespace, server mode against a hostile
-# client, a server that dies or hangs, a client that vanishes, payload
-# corruption, and every test between two network namespaces over veth.
+# client, sessions held by hostile peers (silent, trickling, slow, junk,
+# floods) that must end by their deadline + one timeout, a server out of
+# descriptors, hostile servers the client must give up on, a server
+# that dies or hangs, a client that vanishes, payload corruption, and
+# every test between two network namespaces over veth.
 . "$(dirname "$0")/../lib/tap.sh"
 B=$GB_BIN/gb-netlat
 H=$GB_TOOLS/netlat-hostile
@@ -80,6 +83,17 @@ usage "--req 70000 with udp_rr" --req 70000
 grep -q "65507" "$tmp/u.err"; ok $? "the message says 65507"
 usage "--chunk 5000 (not 4 KiB multiple)" --chunk 5000
 usage "--duration 0" --duration 0
+# the protocol caps warm-up and duration at 1 h each (NL_MAX_MS): refused before anything runs
+usage "--duration 2h (past the protocol's 1 h)" --duration 2h --test tcp_rr
+grep -q "duration" "$tmp/u.err"; ok $? "the message names --duration: $(head -1 "$tmp/u.err")"
+usage "--warmup 100 --interval 60s (100 min of warm-up)" --warmup 100 --interval 60s --test tcp_rr
+grep -q "warmup" "$tmp/u.err"; ok $? "the message names --warmup: $(head -1 "$tmp/u.err")"
+usage "--duration 1h for tcp_maerts (its margin past 1 h)" --duration 1h --test tcp_maerts
+grep -q "tcp_maerts" "$tmp/u.err"; ok $? "the message names tcp_maerts: $(head -1 "$tmp/u.err")"
+# -r sizes nothing up front: a huge -r with 360,000 intervals per run starts measuring
+# (it used to die at once asking for 2.9 TB); stopped by timeout after 2 s
+timeout 2 "$B" --test tcp_rr -r 1000000 --duration 1h --interval 10ms -q >/dev/null 2>"$tmp/r.err"
+rc=$?; is "$rc.$(grep -c "out of memory" "$tmp/r.err")" "124.0" "-r 1000000 --duration 1h --interval 10ms: runs (no up-front out of memory)"
 usage "--port 70000" server --port 70000
 usage "an unknown mode" sideways
 usage "client without HOST" client
@@ -132,9 +146,13 @@ else
 fi
 
 # --- server mode
-start_server() {	# ARGS...: sets SPID and PORT
+start_server() {	# ARGS...: sets SPID and PORT; SRV_NOFILE=N: that descriptor limit
 	local out=$tmp/srv.$RANDOM i
-	"$B" server --port 0 "$@" >"$out" 2>"$out.err" &
+	if [ -n "${SRV_NOFILE:-}" ]; then
+		( ulimit -n "$SRV_NOFILE" && exec "$B" server --port 0 "$@" ) >"$out" 2>"$out.err" &
+	else
+		"$B" server --port 0 "$@" >"$out" 2>"$out.err" &
+	fi
 	SPID=$!; SPIDS+=("$SPID"); PORT=
 	for ((i = 0; i < 50; i++)); do
 		PORT=$(sed -n 's/.*:\([0-9]*\) (max.*/\1/p' "$out")
@@ -171,6 +189,65 @@ rss1=$(rss "$SPID")
 [ -n "$rss0" ] && [ -n "$rss1" ] && [ "$rss1" -le $((rss0 + 16384)) ]
 ok $? "server RSS bounded: ${rss0} KiB before, ${rss1} KiB after"
 kill -TERM "$SPID"; wait "$SPID"; is "$?" "0" "SIGTERM: the server exits 0"
+
+# --- sessions held by hostile peers: whatever the peer does, the session ends
+# by its deadline (warm-up + duration + 3 timeouts, so 3 s for the 1 ms
+# sessions below with --timeout 1s) plus one timeout, and the only slot is
+# free again at once (the hostile peer checks both, still holding whatever
+# it opened; then a normal client is served)
+start_server --max-sessions 1 --timeout 1s
+for c in silentdata "trickle crr" "trickle stream" "trickle rr" slowrr udpflood crrflood udpjunk; do
+	"$H" 127.0.0.1 "$PORT" $c 1 >"$tmp/h.out" 2>&1; ok $? "hostile $c: $(tail -1 "$tmp/h.out")"
+	"$B" client "127.0.0.1:$PORT" --quick --test tcp_rr -q >/dev/null 2>"$tmp/v.err"
+	ok $? "hostile $c: a normal client is served right after"
+done
+"$H" 127.0.0.1 "$PORT" udpshort >"$tmp/h.out" 2>&1
+ok $? "hostile udpshort: junk from the client's own address is not its error ($(tail -1 "$tmp/h.out"))"
+kill -0 "$SPID" 2>/dev/null; ok $? "the server survived them all"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+
+# --- out of descriptors: the accept loop waits for sessions to end instead of
+# spinning (its thread is not runnable: a busy loop is runnable all the time,
+# however loaded the machine), then serves again
+SRV_NOFILE=12 start_server --max-sessions 64 --timeout 2s
+ok $? "a server with 12 descriptors starts"
+if [ -r "/proc/$SPID/schedstat" ]; then
+	"$H" 127.0.0.1 "$PORT" hold 16 3 >"$tmp/h.out" 2>&1 &
+	hpid=$!
+	sleep 0.5
+	runnable() { awk '{ printf "%d\n", ($1 + $2) / 1000000 }' "/proc/$SPID/schedstat"; }
+	r0=$(runnable); sleep 2; r1=$(runnable)
+	[ $((r1 - r0)) -lt 500 ]
+	ok $? "16 connections past the descriptor limit: the accept loop runnable $((r1 - r0)) ms of 2000"
+	wait "$hpid"
+	sleep 0.5
+	"$B" client "127.0.0.1:$PORT" --quick --test tcp_rr -q >/dev/null 2>"$tmp/v.err"
+	ok $? "once they are gone, a normal client is served"
+else
+	skip "no /proc/PID/schedstat" "descriptor exhaustion"
+fi
+kill "$SPID"; wait "$SPID" 2>/dev/null
+
+# --- hostile servers: the client gives up by the session's deadline (here
+# 0.2 s warm-up + its duration + 3 s, then 1 s for the final report; 12 s
+# leaves ample slack, and the old client never ended), exit 1, with a reason
+for c in maerts:tcp_maerts udpstale:udp_rr crrtrickle:tcp_crr; do
+	"$H" 127.0.0.1 0 serve "${c%%:*}" >"$tmp/hs.out" 2>&1 &
+	hpid=$!; SPIDS+=("$hpid"); hport=
+	for ((i = 0; i < 50; i++)); do
+		hport=$(sed -n 's/^port //p' "$tmp/hs.out"); [ -n "$hport" ] && break; sleep 0.1
+	done
+	extra=(); [ "${c#*:}" = tcp_crr ] && extra=(--resp 1M)
+	t0=$(date +%s%N)
+	timeout 40 "$B" client "127.0.0.1:$hport" --test "${c#*:}" --duration 1s --interval 0.2s --timeout 1s "${extra[@]}" \
+		--format json -o "$tmp/hs.json" >/dev/null 2>"$tmp/hs.err"
+	rc=$? took=$(( ($(date +%s%N) - t0) / 1000000 ))
+	is "$rc" "1" "hostile server ${c%%:*}: the client gives up by itself, exit 1"
+	[ "$took" -le 12000 ]; ok $? "hostile server ${c%%:*}: within the session's deadline + slack ($took ms)"
+	jget "$tmp/hs.json" 'invalid_reasons[0]' >/dev/null
+	ok $? "hostile server ${c%%:*}: the reason: $(jget "$tmp/hs.json" 'invalid_reasons[0]')"
+	kill "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null
+done
 
 # --- a client whose server dies mid-test exits 1, soon, with a message
 for how in KILL STOP; do
@@ -227,9 +304,9 @@ wait "$wpid"; is "$?" "0" "--sessions 1: the server exits 0 after one session"
 "$B" client "127.0.0.1:1" --quick >/dev/null 2>"$tmp/n.err"; is "$?" "3" "no server: exit 3"
 grep -q "cannot reach" "$tmp/n.err"; ok $? "with the reason"
 
-# --- payload corruption is caught on every test (GB_TEST_CORRUPT)
+# --- payload corruption is caught on every test (GB_FAULT netlat.corrupt)
 for t in $TESTS; do
-	GB_TEST_CORRUPT=$t "$B" --quick --test "$t" --format json -o "$tmp/x.json" >/dev/null 2>"$tmp/x.err"
+	GB_FAULT=netlat.corrupt=$t "$B" --quick --test "$t" --format json -o "$tmp/x.json" >/dev/null 2>"$tmp/x.err"
 	is "$?" "1" "$t: one corrupted byte -> exit 1"
 	is "$(jget "$tmp/x.json" valid)" "false" "$t: valid false ($(jget "$tmp/x.json" 'invalid_reasons[0]'))"
 done

@@ -61,21 +61,21 @@ is "$(jget "$tmp/l1.json" config.pages_used)" "4k" "pages_used 4k"
 is "$(jget "$tmp/l1.json" config.lookahead)" "1" "config.lookahead"
 
 # --- verification catches corrupted updates
-GB_TEST_CORRUPT=5 "$B" $Q --variant single --format json >"$tmp/c1.json" 2>"$tmp/c1.err"
+GB_FAULT=randomaccess.corrupt=5 "$B" $Q --variant single --format json >"$tmp/c1.json" 2>"$tmp/c1.err"
 is "$?" "1" "single, 5 corrupted updates: exit 1"
 is "$(jget "$tmp/c1.json" valid)" "false" "valid: false"
 is "$(jget "$tmp/c1.json" 'results[name=gups].errors')" "5" "exactly 5 errors found"
 jget "$tmp/c1.json" 'invalid_reasons[0]' | grep -q "verification found 5 of 1048576 words wrong"
 ok $? "the reason gives the count"
 grep -q "invalid result: gups" "$tmp/c1.err"; ok $? "and stderr says so"
-GB_TEST_CORRUPT=1 "$B" $Q --variant star --format json >"$tmp/c2.json" 2>/dev/null
+GB_FAULT=randomaccess.corrupt=1 "$B" $Q --variant star --format json >"$tmp/c2.json" 2>/dev/null
 is "$?" "1" "star, one corrupted update: exit 1"
-GB_TEST_CORRUPT=100 "$B" $Q --variant shared --format json >"$tmp/c3.json" 2>/dev/null
+GB_FAULT=randomaccess.corrupt=100 "$B" $Q --variant shared --format json >"$tmp/c3.json" 2>/dev/null
 is "$?" "0" "shared, 100 wrong words (< 1%): still valid"
 e=$(jget "$tmp/c3.json" 'results[name=gups].errors')
 awk -v e="$e" 'BEGIN { exit !(e >= 100 && e <= 10485) }'
 ok $? "shared: the 100 found ($e with races)"
-GB_TEST_CORRUPT=20000 "$B" $Q --variant shared --format json >"$tmp/c4.json" 2>/dev/null
+GB_FAULT=randomaccess.corrupt=20000 "$B" $Q --variant shared --format json >"$tmp/c4.json" 2>/dev/null
 is "$?" "1" "shared, 20000 wrong words (> 1%): exit 1"
 is "$(jget "$tmp/c4.json" valid)" "false" "shared over the limit: valid false"
 

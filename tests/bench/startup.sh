@@ -7,6 +7,7 @@ HOG=$GB_TOOLS/startup-hog
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # a marker no other process on the machine has: what must be gone after a round
 M="9$$.25"
+trap 'rm -rf "$tmp"; pkill -KILL -f "^sleep $M"' EXIT
 gone() { ! pgrep -f "sleep $1" >/dev/null; }
 
 # --- spawn: every method a result (with percentiles) or unavailable with a reason
@@ -109,6 +110,7 @@ is "$(jget "$tmp/l.json" 'results[name=ready].round_status')" "ok,ok,ok" "per-ro
 is "$(jget "$tmp/l.json" config.addr)" "127.0.0.1" "listens on 127.0.0.1 by default"
 is "$(jget "$tmp/l.json" config.mode)" "launch" "config.mode launch"
 jget "$tmp/l.json" config.command | grep -q "ping {addr}:{port} --nonce {nonce}"; ok $? "config.command unsubstituted"
+jget "$tmp/l.json" config.cleanup | grep -Eqx "pidfd|proc"; ok $? "config.cleanup: every descendant is reached (/proc is there)"
 
 if "$B" launch --rounds 1 --bind ::1 --format json -- "$B" ping "[{addr}]:{port}" --nonce {nonce} >"$tmp/l6.json" 2>"$tmp/l6.err"; then
 	is "$(jget "$tmp/l6.json" config.addr)" "::1" "--bind ::1: launch -> ping over IPv6"
@@ -164,6 +166,52 @@ gone "$M"; ok $? "nothing left: not the process, its child, nor one that left th
 "$B" launch --rounds 1 --timeout 0.3 --then wait --grace 0.2 --format json -- sleep "$M" >/dev/null 2>&1
 is "$?" "1" "timeout with --then wait"
 gone "$M"; ok $? "--then wait: killed after the grace period"
+
+# --- interrupted: Ctrl-C (SIGINT) or SIGTERM to launch itself ends CMD's
+# whole tree, the process that left the group (setsid) included, and launch
+# then exits by that signal.  As PID 1 of a PID namespace (a container's
+# entry point) the same: there re-raising the signal is ignored, so launch
+# must exit by itself rather than go on with the next round.
+started() {	# MARKER N: until N processes "sleep MARKER" run (5 s at most)
+	for _ in $(seq 100); do
+		[ "$(pgrep -fc "^sleep $1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+ended() {	# PID OTHER: until PID (our child) has ended (5 s at most); else both killed
+	for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+	kill -KILL "$2" "$1" 2>/dev/null
+	return 1
+}
+interrupt() {	# HOW SIG PID-TO-SIGNAL-CMD WAITED-PID
+	local how=$1 sig=$2 target=$3 job=$4
+	started "$M" 2; ok $? "$how SIG$sig: CMD and the process it moved out of its group (setsid) run"
+	kill -"$sig" "$target"
+	ended "$job" "$target"; ok $? "$how SIG$sig: launch ends within 5 s"
+	wait "$job"; is "$?" "$((128 + $(kill -l "$sig")))" "$how SIG$sig: launch exits by the signal"
+	gone "$M"; ok $? "$how SIG$sig: nothing of CMD's tree is left, not even the setsid one"
+	pkill -KILL -f "^sleep $M"	# a failure above must not leave them for the next check
+}
+for sig in INT TERM; do
+	"$B" launch --rounds 3 --ready line:never --timeout 60 -q -- sh -c "setsid sleep $M & exec sleep $M" \
+		>/dev/null 2>&1 &
+	interrupt launch "$sig" $! $!
+done
+NS=(unshare --pid --fork --mount-proc)
+[ "$(id -u)" -ne 0 ] && NS=(unshare --user --map-root-user --pid --fork --mount-proc)
+if ! "${NS[@]}" true 2>/dev/null; then
+	for i in $(seq 10); do skip "cannot create a PID namespace here (${NS[*]})" "launch as PID 1"; done
+else
+	for sig in INT TERM; do
+		"${NS[@]}" "$B" launch --rounds 3 --ready line:never --timeout 60 -q -- \
+			sh -c "setsid sleep $M & exec sleep $M" >/dev/null 2>&1 &
+		u=$! init=
+		for _ in $(seq 100); do init=$(pgrep -P $u); [ -n "$init" ] && break; sleep 0.05; done
+		is "$(awk '/^NSpid:/ { print $NF }' "/proc/$init/status" 2>/dev/null)" 1 "launch runs as PID 1 of its namespace"
+		interrupt "PID-1 launch" "$sig" "$init" $u
+	done
+fi
 
 # --- --then: term, kill, wait
 trapper='trap "echo got-term; exit 0" TERM; echo READY; i=0; while [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; echo finished'

@@ -66,7 +66,7 @@ jget "$tmp/s.json" warnings | grep -q "below 4 x the last-level cache"
 ok $? "--quick warns that its arrays are not a valid STREAM size"
 
 # --- the check: a corrupted array is caught, the result printed as invalid
-GB_TEST_CORRUPT=a "$B" $S --format json >"$tmp/c.json" 2>"$tmp/c.err"
+GB_FAULT=stream.corrupt=a "$B" $S --format json >"$tmp/c.json" 2>"$tmp/c.err"
 is "$?" "1" "a corrupted array exits 1"
 is "$(jget "$tmp/c.json" valid)" "false" "valid: false"
 jget "$tmp/c.json" 'invalid_reasons[0]' | grep -q "array a fails STREAM's check"
@@ -75,11 +75,11 @@ jget "$tmp/c.json" 'results[name=triad].median' >/dev/null; ok $? "the results a
 is "$(jget "$tmp/c.json" 'results[name=triad].validated')" "false" "and marked not validated"
 grep -q "invalid result" "$tmp/c.err"; ok $? "and stderr says so"
 # one element off by 1e-9: STREAM's average alone (1e-9 / 262144) would pass it
-GB_TEST_CORRUPT=c:1e-9 "$B" $S --stores nt --format json >"$tmp/c2.json" 2>/dev/null
+GB_FAULT=stream.corrupt=c:1e-9 "$B" $S --stores nt --format json >"$tmp/c2.json" 2>/dev/null
 is "$?" "1" "one element off by a relative 1e-9 is caught too"
 jget "$tmp/c2.json" 'invalid_reasons[0]' | grep -q "array c .* 1 of 262144 elements wrong, the first at index 131072"
 ok $? "the reason counts the wrong elements and says where"
-GB_TEST_CORRUPT=b "$B" $S --numa sweep --format json >"$tmp/c3.json" 2>/dev/null
+GB_FAULT=stream.corrupt=b "$B" $S --numa sweep --format json >"$tmp/c3.json" 2>/dev/null
 is "$?" "1" "caught in a sweep too"
 is "$(jget "$tmp/c3.json" 'invalid_reasons#')" "4" "every pass that was corrupted is named (2 stores x 2 placements)"
 

@@ -103,7 +103,7 @@ echo precious >"$tmp/keep.json"
 is "$(cat "$tmp/keep.json")" "precious" "a usage error never touches the -o file"
 
 # --- an invalid run is kept, and the suite exits 1
-GB_TEST_FAIL=getpid "$G" suite --quick --only syscall,stream -o "$tmp/f.json" >"$tmp/f.txt" 2>/dev/null
+GB_FAULT=syscall.fail=getpid "$G" suite --quick --only syscall,stream -o "$tmp/f.json" >"$tmp/f.txt" 2>/dev/null
 is "$?" "1" "a benchmark failing validation makes the suite exit 1"
 is "$(jget "$tmp/f.json" 'runs[bench=syscall].valid')" "false" "its run is kept, valid false"
 jget "$tmp/f.json" 'runs[bench=syscall].invalid_reasons[0]' >/dev/null; ok $? "with its reason"
@@ -112,24 +112,46 @@ is "$(jget "$tmp/f.json" valid)" "false" "the suite is invalid"
 grep -q "^syscall .*INVALID" "$tmp/f.txt"; ok $? "the table says INVALID"
 
 # --- a benchmark that cannot run here is skipped with its reason
-GB_TEST_SKIP=stream "$G" suite --quick --only syscall,stream,randomaccess -o "$tmp/sk.json" >"$tmp/sk.txt"
+GB_FAULT=stream.skip "$G" suite --quick --only syscall,stream,randomaccess -o "$tmp/sk.json" >"$tmp/sk.txt"
 is "$?" "0" "a skipped benchmark (exit 3) leaves the suite's exit status 0"
 is "$(jget "$tmp/sk.json" 'skipped#')" "1" "one skipped"
 is "$(jget "$tmp/sk.json" 'skipped[bench=stream].status')" "unavailable" "status unavailable"
 is "$(jget "$tmp/sk.json" 'skipped[bench=stream].exit')" "3" "exit 3 recorded"
-jget "$tmp/sk.json" 'skipped[bench=stream].reason' | grep -q "GB_TEST_SKIP"
+jget "$tmp/sk.json" 'skipped[bench=stream].reason' | grep -q "GB_FAULT stream.skip"
 ok $? "the reason is the child's last stderr line"
 is "$(jget "$tmp/sk.json" 'runs#')" "2" "the others ran"
 is "$(jget "$tmp/sk.json" 'runs[1].bench')" "randomaccess" "including the one after it"
-grep -q "^stream .*skipped (unavailable): .*GB_TEST_SKIP" "$tmp/sk.txt"; ok $? "the table shows the skip"
+grep -q "^stream .*skipped (unavailable): .*GB_FAULT stream.skip" "$tmp/sk.txt"; ok $? "the table shows the skip"
 
 # --- a benchmark that dies (OOM killer, a crash)
-GB_TEST_CRASH=syscall "$G" suite --quick --only syscall,stream -o "$tmp/c.json" >/dev/null
+GB_FAULT=syscall.crash "$G" suite --quick --only syscall,stream -o "$tmp/c.json" >/dev/null
 is "$?" "1" "a killed benchmark makes the suite exit 1"
 is "$(jget "$tmp/c.json" 'skipped[bench=syscall].status')" "crashed" "recorded as crashed"
 is "$(jget "$tmp/c.json" 'skipped[bench=syscall].signal')" "9" "with the signal"
 jget "$tmp/c.json" 'skipped[bench=syscall].reason' | grep -q "signal 9"; ok $? "and a reason naming it"
 is "$(jget "$tmp/c.json" 'runs[bench=stream].valid')" "true" "the suite went on"
+
+# --- a benchmark that leaves a process behind holding its output pipes
+# (syscall.orphan: setsid, then sleeps), and one that also hangs ignoring
+# SIGTERM (syscall.hang) until --timeout: the suite ends in time and
+# nothing it started is left (found by a variable only they inherited)
+mark=GB_PROCS_MARK=$$
+marked() { grep -lsF "$mark" /proc/[0-9]*/environ | wc -l; }
+t0=$SECONDS
+env "$mark" GB_FAULT=syscall.orphan timeout -k 1 60 "$G" suite --quick --only syscall -o "$tmp/or.json" >/dev/null 2>&1
+is "$?" "0" "GB_FAULT syscall.orphan: the benchmark ran and the suite ended, though a grandchild held its pipes"
+[ $((SECONDS - t0)) -lt 30 ]; ok $? "and it ended with the benchmark, not at a timeout ($((SECONDS - t0)) s)"
+is "$(jget "$tmp/or.json" 'runs[bench=syscall].valid')" "true" "the benchmark's document was read whole"
+is "$(marked)" "0" "the grandchild that left the group is gone"
+t0=$SECONDS
+env "$mark" GB_FAULT=syscall.orphan,syscall.hang timeout -k 1 60 \
+	"$G" suite --quick --only syscall,stream --timeout 2s -o "$tmp/hg.json" >/dev/null 2>&1
+is "$?" "1" "GB_FAULT syscall.hang: a timed-out benchmark makes the suite exit 1"
+[ $((SECONDS - t0)) -lt 30 ]; ok $? "the suite ended in time: --timeout 2 s + the next benchmark ($((SECONDS - t0)) s)"
+is "$(jget "$tmp/hg.json" 'skipped[bench=syscall].status')" "timeout" "recorded as timeout"
+is "$(jget "$tmp/hg.json" 'runs[bench=stream].valid')" "true" "the suite went on"
+is "$(marked)" "0" "nothing left: not the child that ignored SIGTERM, nor its grandchild"
+grep -lsF "$mark" /proc/[0-9]*/environ | sed 's,/proc/\([0-9]*\)/environ,\1,' | xargs -r kill -KILL
 
 # --- two environments pair up metric for metric (what gb-compare does)
 metrics() {	# "bench/metric" of every run, one a line, sorted

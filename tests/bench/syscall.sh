@@ -89,7 +89,7 @@ is "$(jget "$tmp/dash.json" bench)" "syscall" "-o - with --format json: JSON on 
 [ ! -e ./- ]; ok $? "-o - creates no file named '-'"
 
 # --- a failed validation: still printed, marked invalid, exit 1
-GB_TEST_FAIL=getppid "$B" --only getpid,getppid -r 2 --format json >"$tmp/f.json" 2>"$tmp/f.err"
+GB_FAULT=syscall.fail=getppid "$B" --only getpid,getppid -r 2 --format json >"$tmp/f.json" 2>"$tmp/f.err"
 is "$?" "1" "a failed validation exits 1"
 is "$(jget "$tmp/f.json" valid)" "false" "valid: false"
 jget "$tmp/f.json" 'invalid_reasons[0]' | grep -q "^getppid: "; ok $? "the reason names the operation"

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "parse.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,6 +5,8 @@
  * Cases that need a file to be missing relative to a committed tree are
  * built at run time in a mkdtemp directory. */
 #include "cgroup.h"
+#include "format.h"
+#include "parse.h"
 #include "tap.h"
 #include "testlib.h"
 
@@ -133,19 +135,19 @@ static void test_cpulist(void)
 	is_int(gb_parse_cpulist(NULL, &s), -1, "cpulist NULL rejected");
 
 	gb_parse_cpulist("0-3,6,8-9", &s);
-	gb_format_cpulist(&s, buf, sizeof buf);
+	gb_fmt_cpulist(&s, buf, sizeof buf);
 	is_str(buf, "0-3,6,8-9", "format round-trips");
 	CPU_ZERO(&s);
-	gb_format_cpulist(&s, buf, sizeof buf);
+	gb_fmt_cpulist(&s, buf, sizeof buf);
 	is_str(buf, "", "empty set formats as empty");
 	CPU_SET(5, &s);
 	CPU_SET(1023, &s);
-	gb_format_cpulist(&s, buf, sizeof buf);
+	gb_fmt_cpulist(&s, buf, sizeof buf);
 	is_str(buf, "5,1023", "isolated CPUs up to CPU_SETSIZE-1");
 	gb_parse_cpulist("0-3,6,8-9", &s);
-	gb_format_cpulist(&s, buf, 6);
+	gb_fmt_cpulist(&s, buf, 6);
 	is_str(buf, "0-3,6", "short buffer keeps whole ranges only");
-	gb_format_cpulist(&s, buf, 3);
+	gb_fmt_cpulist(&s, buf, 3);
 	is_str(buf, "", "buffer too short for any range");
 }
 

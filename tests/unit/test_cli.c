@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "parse.h"
 #include "tap.h"
 #include "util.h"
 

@@ -1,5 +1,6 @@
 /* test_mem.c - option parsers, 4k/THP/hugetlb allocation, huge-page
  * coverage from smaps, NUMA modes on this machine, and silence. */
+#include "parse.h"
 #include "tap.h"
 #include "mem.h"
 #include "util.h"
@@ -33,26 +34,26 @@ static void test_parsers(void)
 
 	for (unsigned i = 0; i < sizeof good / sizeof good[0]; i++) {
 		p = (gb_pages)-1;
-		if (gb_pages_parse(good[i].s, &p) != 0 || p != good[i].p)
+		if (gb_parse_pages(good[i].s, &p) != 0 || p != good[i].p)
 			all = 0;
 	}
 	ok(all, "--pages accepts auto 4k thp 2m 1g (any case)");
 	all = 1;
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		if (gb_pages_parse(bad[i], &p) != -1)
+		if (gb_parse_pages(bad[i], &p) != -1)
 			all = 0, printf("#   accepted \"%s\"\n", bad[i]);
 	ok(all, "--pages refuses junk");
 	is_str(gb_pages_name(GB_PAGES_THP), "thp", "pages name round-trips");
 
-	ok(gb_numa_parse("local", &n) == 0 && n.mode == GB_NUMA_LOCAL, "--numa local");
-	ok(gb_numa_parse("interleave", &n) == 0 && n.mode == GB_NUMA_INTERLEAVE, "--numa interleave");
-	ok(gb_numa_parse("cross", &n) == 0 && n.mode == GB_NUMA_CROSS, "--numa cross");
-	ok(gb_numa_parse("node:3", &n) == 0 && n.mode == GB_NUMA_NODE && n.node == 3, "--numa node:3");
+	ok(gb_parse_numa("local", &n) == 0 && n.mode == GB_NUMA_LOCAL, "--numa local");
+	ok(gb_parse_numa("interleave", &n) == 0 && n.mode == GB_NUMA_INTERLEAVE, "--numa interleave");
+	ok(gb_parse_numa("cross", &n) == 0 && n.mode == GB_NUMA_CROSS, "--numa cross");
+	ok(gb_parse_numa("node:3", &n) == 0 && n.mode == GB_NUMA_NODE && n.node == 3, "--numa node:3");
 	gb_numa_name(&n, name, sizeof name);
 	is_str(name, "node:3", "numa name round-trips");
 	all = 1;
 	for (unsigned i = 0; i < sizeof badnuma / sizeof badnuma[0]; i++)
-		if (gb_numa_parse(badnuma[i], &n) != -1)
+		if (gb_parse_numa(badnuma[i], &n) != -1)
 			all = 0, printf("#   accepted \"%s\"\n", badnuma[i]);
 	ok(all, "--numa refuses junk");
 }
@@ -216,7 +217,7 @@ static void numa_checks(void)
 	ok(avail == 1 && !strcmp(why, "available"), "NUMA policy is usable here (root, no seccomp)");
 	is_int(gb_numa_nodes(), 1, "this machine has one NUMA node");
 	for (unsigned i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-		gb_numa_parse(modes[i], &n);
+		gb_parse_numa(modes[i], &n);
 		int rc = gb_mem_alloc(&b, 4 * MiB, GB_PAGES_AUTO, &n, NULL, err, sizeof err);
 		ok(rc == 0, "--numa %s runs on one node -> \"%s\"", modes[i], rc ? err : b.numa);
 		if (i == 0)
@@ -228,7 +229,7 @@ static void numa_checks(void)
 			gb_mem_free(&b);
 		}
 	}
-	gb_numa_parse("node:1", &n);
+	gb_parse_numa("node:1", &n);
 	ok(gb_mem_alloc(&b, MiB, GB_PAGES_4K, &n, NULL, err, sizeof err) == -1 && b.p == NULL &&
 	   strstr(err, "node:1"), "--numa node:1 fails on a 1-node machine: %s", err);
 }

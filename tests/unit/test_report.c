@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "format.h"
 #include "json.h"
 #include "report.h"
 #include "tap.h"

@@ -1,5 +1,6 @@
 /* test_util.c - the root-joining and /proc/meminfo helpers every probe
  * shares, on throw-away fixture trees. */
+#include "format.h"
 #include "tap.h"
 #include "testlib.h"
 #include "util.h"

@@ -1,9 +1,11 @@
 /* testlib.h - helpers the unit tests share: where the fixture trees are,
  * building throw-away trees (for bytes git cannot keep: NULs, symlinks,
- * unreadable files), and a fixed-seed random generator. */
+ * unreadable files), a fixed-seed random generator, and counting the
+ * processes a test started by a marker argument. */
 #ifndef GB_TESTLIB_H
 #define GB_TESTLIB_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define TL_UNUSED __attribute__((unused))
@@ -109,6 +112,64 @@ static TL_UNUSED uint64_t tl_rng(void)
 static TL_UNUSED double tl_rng_unit(void)
 {
 	return (double)(tl_rng() >> 11) * 0x1p-53;
+}
+
+/* script with every "%M" replaced by mark (the processes a test starts
+ * carry a marker argument no other process has), into out. */
+static TL_UNUSED void tl_with_mark(const char *script, const char *mark, char *out, size_t size)
+{
+	size_t at = 0, ml = strlen(mark);
+	for (const char *c = script; *c && at + ml + 1 < size; c++)
+		if (c[0] == '%' && c[1] == 'M') {
+			memcpy(out + at, mark, ml);
+			at += ml;
+			c++;
+		} else {
+			out[at++] = *c;
+		}
+	out[at] = 0;
+}
+
+/* How many processes have mark as one of their arguments. */
+static TL_UNUSED int tl_marked(const char *mark)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		char path[300], buf[4096];
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[len] = 0;
+		for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
+			if (!strcmp(buf + i, mark)) {
+				n++;
+				break;
+			}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* After a failed check: none of them left for the next one. */
+static TL_UNUSED void tl_kill_marked(const char *mark)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "pkill -KILL -f 'sleep %s' 2>/dev/null", mark);
+	if (system(cmd) < 0)
+		printf("# pkill: %s\n", strerror(errno));
+}
+
+static TL_UNUSED int tl_no_child_left(void)
+{
+	return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
 }
 
 #endif

@@ -1,12 +1,18 @@
-/* tests_rr.c - the request/response tests, both halves: tcp_rr and
- * udp_rr (one transaction in flight on one connection / socket pair) and
- * tcp_crr (connect, request, response, close per transaction).
+/* rr.c - the request/response tests, both halves (client and server
+ * code of the product, not test code): tcp_rr and udp_rr (one
+ * transaction in flight on one connection / socket pair) and tcp_crr
+ * (connect, request, response, close per transaction).
  *
  * The client's timed loop does nothing per transaction but build the
  * request, two clock reads, the send and receive system calls, the
  * response check and one histogram insert: that is what keeps it level
  * with sockperf.  Every response is checked (cookie, sequence number,
- * pattern) and so is every request on the server. */
+ * pattern) and so is every request on the server.
+ *
+ * Neither side trusts the other to end: every wait is bounded by the
+ * session's deadline (nl_deadline), the server's by its own, the
+ * client's by the same rule - a watchdog for tcp_rr, the clock already
+ * read per transaction or datagram for the others. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,6 +28,8 @@
 #include "watch.h"
 
 #define UDP_LOSS_NS 100000000ull	/* no answer for 100 ms: that datagram is lost */
+/* the client's reason when a server holds it past the session's deadline */
+#define LATE "the server held the test past its end (warm-up + duration + 3 x --timeout)"
 
 #define CFAIL(...) nl_fail(r->error, sizeof r->error, __VA_ARGS__)
 #define SFAIL(...) nl_fail(s->error, sizeof s->error, __VA_ARGS__)
@@ -85,13 +93,13 @@ int nl_client_tcp_rr(const nl_conn *c, const nl_params *p, nl_result *r)
 		return CFAIL("data connection: %s", nl_errname(errno));
 	unsigned char ck[8];
 	nl_put64(ck, c->cookie);
-	if (nl_send_all(fd, ck, sizeof ck)) {
+	if (nl_send_all(fd, ck, sizeof ck, c->deadline)) {
 		close(fd);
 		return CFAIL("data connection: %s", nl_errname(errno));
 	}
 	nl_watch w;
-	if (nl_watch_start(&w, fd, p->timeout_s) == 0)
-		nl_no_timeouts(fd);	/* else SO_RCVTIMEO stays the guard */
+	if (nl_watch_start(&w, fd, p->timeout_s, c->deadline) == 0)
+		nl_no_timeouts(fd);	/* else SO_RCVTIMEO and the check below stay the guard */
 	rr_bufs b;
 	rr_bufs_new(&b, p->req, p->resp);
 	nl_ivals v;
@@ -100,14 +108,23 @@ int nl_client_tcp_rr(const nl_conn *c, const nl_params *p, nl_result *r)
 	for (uint64_t seq = 0;; seq++) {
 		nl_msg_fill(b.req, p->req, c->cookie, seq, 0);
 		uint64_t t0 = gb_now_ns();
-		if (nl_send_all(fd, b.req, p->req)) {
-			rc = CFAIL("tcp_rr: send: %s", nl_watch_fired(&w) ? "no progress (server gone?)" : nl_errname(errno));
+		if (t0 >= c->deadline) {
+			rc = CFAIL("tcp_rr: %s", LATE);
 			break;
 		}
-		int k = nl_recv_all(fd, b.resp, p->resp);
+		if (nl_send_all(fd, b.req, p->req, c->deadline)) {
+			int fired = nl_watch_end(&w);
+			rc = CFAIL("tcp_rr: send: %s", fired == NL_WATCH_LATE ? LATE : fired ? "no progress (server gone?)"
+											   : nl_errname(errno));
+			break;
+		}
+		int k = nl_recv_all(fd, b.resp, p->resp, c->deadline);
 		uint64_t t1 = gb_now_ns();
 		if (k != 1) {
-			if (nl_watch_end(&w))
+			int fired = nl_watch_end(&w);
+			if (fired == NL_WATCH_LATE)
+				rc = CFAIL("tcp_rr: response %llu: %s", (unsigned long long)seq, LATE);
+			else if (fired)
 				rc = CFAIL("tcp_rr: response %llu: none for %g s (server gone?)", (unsigned long long)seq,
 					   p->timeout_s);
 			else
@@ -148,6 +165,10 @@ int nl_client_udp_rr(const nl_conn *c, const nl_params *p, nl_result *r)
 	for (uint64_t seq = 0; !done && !rc; seq++) {
 		nl_msg_fill(b.req, p->req, c->cookie, seq, 0);
 		uint64_t t0 = gb_now_ns();
+		if (t0 >= c->deadline) {
+			rc = CFAIL("udp_rr: %s", LATE);
+			break;
+		}
 		if (send(fd, b.req, p->req, 0) != (ssize_t)p->req) {
 			rc = CFAIL("udp_rr: send: %s", nl_errname(errno));
 			break;
@@ -157,26 +178,33 @@ int nl_client_udp_rr(const nl_conn *c, const nl_params *p, nl_result *r)
 			ssize_t n = recv(fd, b.resp, p->resp + 1, MSG_TRUNC);
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int lost = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+			if (n < 0 && !lost) {
+				rc = CFAIL("udp_rr: receive: %s", nl_errname(errno));
+				break;
+			}
+			uint64_t got = seq;
+			if (n >= 0) {
+				if ((size_t)n != p->resp || nl_msg_check(b.resp, p->resp, c->cookie, UINT64_MAX, 1, &got)) {
+					r->errors++;
+					rc = CFAIL("udp_rr: response %llu has the wrong size or content (%zd bytes)",
+						   (unsigned long long)seq, n);
+					break;
+				}
+				/* the late answer to a request already counted lost: wait
+				 * on, but only for what is left of this request's 100 ms
+				 * (a server repeating old answers cannot hold the loop) */
+				if (got < seq && gb_now_ns() - t0 < UDP_LOSS_NS)
+					continue;
+				lost = got < seq;
+			}
+			if (lost) {
 				r->lost++;
 				waited += UDP_LOSS_NS;
 				if ((double)waited / 1e9 >= p->timeout_s)
 					rc = CFAIL("udp_rr: no response for %g s (server gone?)", p->timeout_s);
 				break;	/* a new request with the next sequence number */
 			}
-			if (n < 0) {
-				rc = CFAIL("udp_rr: receive: %s", nl_errname(errno));
-				break;
-			}
-			uint64_t got;
-			if ((size_t)n != p->resp || nl_msg_check(b.resp, p->resp, c->cookie, UINT64_MAX, 1, &got)) {
-				r->errors++;
-				rc = CFAIL("udp_rr: response %llu has the wrong size or content (%zd bytes)",
-					   (unsigned long long)seq, n);
-				break;
-			}
-			if (got < seq)
-				continue;	/* the late answer to a request already counted lost */
 			if (got != seq) {
 				r->errors++;
 				rc = CFAIL("udp_rr: answer to request %llu never sent", (unsigned long long)got);
@@ -209,6 +237,10 @@ int nl_client_tcp_crr(const nl_conn *c, const nl_params *p, nl_result *r)
 	for (uint64_t seq = 0;; seq++) {
 		nl_msg_fill(b.req, p->req, c->cookie, seq, 0);
 		uint64_t t0 = gb_now_ns();
+		if (t0 >= c->deadline) {
+			rc = CFAIL("tcp_crr: %s", LATE);
+			break;
+		}
 		int fd = nl_connect(&c->data, SOCK_STREAM, p->timeout_s);
 		if (fd < 0) {
 			rc = CFAIL("tcp_crr: connect %llu: %s", (unsigned long long)seq, nl_errname(errno));
@@ -216,8 +248,8 @@ int nl_client_tcp_crr(const nl_conn *c, const nl_params *p, nl_result *r)
 		}
 		int k = -1;
 		char eof;
-		if (nl_send_all(fd, b.req, p->req) == 0)
-			k = nl_recv_all(fd, b.resp, p->resp);
+		if (nl_send_all(fd, b.req, p->req, c->deadline) == 0)
+			k = nl_recv_all(fd, b.resp, p->resp, c->deadline);
 		/* the server closes first (its side keeps TIME_WAIT, so a long run
 		 * does not exhaust this side's ephemeral ports) */
 		if (k == 1 && recv(fd, &eof, 1, 0) != 0)
@@ -253,20 +285,26 @@ int nl_serve_tcp_rr(nl_session *s)
 	if (fd < 0)
 		return -1;
 	nl_nodelay(fd);
+	/* the watchdog ends the loop when idle and at the deadline; without
+	 * it, the socket's timeouts and a clock read per transaction do */
 	nl_watch w;
-	if (nl_watch_start(&w, fd, s->timeout_s) == 0)
+	int watched = nl_watch_start(&w, fd, s->timeout_s, s->deadline) == 0;
+	if (watched)
 		nl_no_timeouts(fd);	/* (inherited from the listener) */
 	else
 		nl_timeouts(fd, s->timeout_s);
 	unsigned char *req = gb_xmalloc(s->h.req), *resp = gb_xmalloc(s->h.resp);
 	int rc = 0;
 	for (uint64_t seq = 0;; seq++) {
-		int k = nl_recv_all(fd, req, s->h.req);
+		int k = nl_recv_all(fd, req, s->h.req, s->deadline);
 		if (k == 0 && !nl_watch_fired(&w))
 			break;	/* the client's half is over */
 		if (k != 1) {
+			int fired = nl_watch_end(&w);
 			rc = SFAIL("tcp_rr: request %llu: %s", (unsigned long long)seq,
-				   nl_watch_end(&w) ? "idle past the timeout" : nl_io_why(k, s->timeout_s, why, sizeof why));
+				   fired == NL_WATCH_LATE ? "the session outlived its duration"
+				   : fired		  ? "idle past the timeout"
+							  : nl_io_why(k, s->timeout_s, why, sizeof why));
 			break;
 		}
 		nl_watch_tick(&w, seq + 1);
@@ -278,13 +316,15 @@ int nl_serve_tcp_rr(nl_session *s)
 		nl_msg_fill(resp, s->h.resp, s->cookie, seq, 1);
 		if (nl_test_corrupt == NL_TCP_RR && seq == 100)
 			resp[s->h.resp - 1] ^= 1;
-		if (nl_send_all(fd, resp, s->h.resp)) {
-			rc = SFAIL("tcp_rr: send: %s", nl_errname(errno));
+		if (nl_send_all(fd, resp, s->h.resp, s->deadline)) {
+			int fired = nl_watch_end(&w);
+			rc = SFAIL("tcp_rr: send: %s", fired == NL_WATCH_LATE ? "the session outlived its duration"
+						       : fired		      ? "idle past the timeout"
+									      : nl_errname(errno));
 			break;
 		}
 		s->transactions++;
-		/* a peer that never stops is cut off at the session's deadline */
-		if ((seq & 1023) == 1023 && gb_now_ns() > s->deadline) {
+		if (!watched && gb_now_ns() >= s->deadline) {
 			rc = SFAIL("tcp_rr: the session outlived its duration");
 			break;
 		}
@@ -313,28 +353,31 @@ int nl_serve_udp_rr(nl_session *s)
 		/* the socket is connected to the registered client: the kernel
 		 * drops datagrams from anyone else, and replies go only there */
 		ssize_t n = recv(fd, req, s->h.req + 1, MSG_TRUNC);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNREFUSED) {
-				rc = SFAIL("udp_rr: receive: %s", nl_errname(errno));
-				break;
-			}
+		/* every datagram and every receive timeout looks at the clock:
+		 * datagrams at any rate, right or wrong, end by the deadline */
+		if (gb_now_ns() >= s->deadline) {
+			rc = SFAIL("udp_rr: the session outlived its duration");
+			break;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNREFUSED) {
+			rc = SFAIL("udp_rr: receive: %s", nl_errname(errno));
+			break;
+		}
+		/* nothing, or not this session's (too short for a cookie, or
+		 * another cookie): never answered, not the client's error either;
+		 * a client that closed its control connection is gone */
+		if (n < NL_MIN_MSG || nl_get64(req) != s->cookie) {
+			if (n >= 0)
+				s->rejected++;
 			if (ctrl_ready(s))
 				break;
-			if (gb_now_ns() > s->deadline) {
-				rc = SFAIL("udp_rr: the session outlived its duration");
-				break;
-			}
 			continue;
 		}
 		uint64_t seq;
-		if (n >= NL_MIN_MSG && nl_get64(req) != s->cookie) {
-			s->rejected++;	/* not this session's: never answered */
-			continue;
-		}
 		if (n == NL_MIN_MSG && nl_get64(req + 8) == UINT64_MAX)
 			break;	/* the client's end marker */
 		if ((size_t)n != s->h.req || nl_msg_check(req, s->h.req, s->cookie, UINT64_MAX, 0, &seq)) {
-			s->errors++;	/* never answered either */
+			s->errors++;	/* the cookie is the client's: its own error; never answered */
 			continue;
 		}
 		nl_msg_fill(resp, s->h.resp, s->cookie, seq, 1);
@@ -342,10 +385,6 @@ int nl_serve_udp_rr(nl_session *s)
 			resp[s->h.resp - 1] ^= 1;
 		send(fd, resp, s->h.resp, 0);	/* a lost reply is the client's loss count */
 		s->transactions++;
-		if ((s->transactions & 1023) == 0 && gb_now_ns() > s->deadline) {
-			rc = SFAIL("udp_rr: the session outlived its duration");
-			break;
-		}
 	}
 	free(req);
 	free(resp);
@@ -357,23 +396,19 @@ int nl_serve_tcp_crr(nl_session *s)
 	unsigned char *req = gb_xmalloc(s->h.req), *resp = gb_xmalloc(s->h.resp);
 	int rc = 0;
 	for (;;) {
-		uint64_t now = gb_now_ns();
-		if (now >= s->deadline) {
-			rc = SFAIL("tcp_crr: the session outlived its duration");
+		/* accepted sockets inherit the listener's timeouts and TCP_NODELAY */
+		int fd = nl_accept_until(s->data, s->ctrl, s->deadline);
+		if (fd < 0) {
+			if (errno == ECANCELED)
+				break;	/* the client is done (or gone) */
+			rc = errno == NL_ELATE ? SFAIL("tcp_crr: the session outlived its duration")
+					       : SFAIL("tcp_crr: accept: %s", nl_errname(errno));
 			break;
 		}
-		struct pollfd pf[2] = { { s->data, POLLIN, 0 }, { s->ctrl, POLLIN, 0 } };
-		uint64_t ms = (s->deadline - now) / 1000000 + 1;
-		if (poll(pf, 2, ms > 1000 ? 1000 : (int)ms) <= 0)
-			continue;
-		if (pf[1].revents)
-			break;	/* the client is done (or gone) */
-		/* accepted sockets inherit the listener's timeouts and TCP_NODELAY */
-		int fd = accept4(s->data, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;
+		/* one request: a timeout to arrive, never past the deadline */
+		uint64_t until = nl_earlier(nl_after(s->timeout_s), s->deadline);
 		uint64_t seq;
-		if (nl_recv_all(fd, req, s->h.req) != 1 || nl_get64(req) != s->cookie) {
+		if (nl_recv_all(fd, req, s->h.req, until) != 1 || nl_get64(req) != s->cookie) {
 			s->rejected++;	/* not a request of this session */
 			close(fd);
 			continue;
@@ -387,7 +422,7 @@ int nl_serve_tcp_crr(nl_session *s)
 		nl_msg_fill(resp, s->h.resp, s->cookie, seq, 1);
 		if (nl_test_corrupt == NL_TCP_CRR && s->transactions == 10)
 			resp[s->h.resp - 1] ^= 1;
-		int sent = nl_send_all(fd, resp, s->h.resp) == 0;
+		int sent = nl_send_all(fd, resp, s->h.resp, until) == 0;
 		close(fd);
 		if (sent)
 			s->transactions++;

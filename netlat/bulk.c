@@ -1,12 +1,17 @@
-/* tests_stream.c - bulk throughput, both halves: tcp_stream (client
- * sends) and tcp_maerts (server sends).
+/* bulk.c - bulk throughput, both halves (client and server code of the
+ * product, not test code): tcp_stream (client sends) and tcp_maerts
+ * (server sends).
  *
  * Large writes (--chunk, 128 KiB by default like iperf3) and receives of
  * the same size.  Verification is kept cheap so it never limits the
  * figure: an 8-byte stamp per 4 KiB of stream offset, checked by the
  * receiver, and both sides' byte counts compared through the control
  * connection at the end.  Throughput is measured by the client: bytes
- * that completed a send (stream) or a receive (maerts) per interval. */
+ * that completed a send (stream) or a receive (maerts) per interval.
+ *
+ * Each chunk is moved under the socket's timeouts and the session's
+ * deadline (sock.h), on both sides: a peer that trickles, reads one byte
+ * at a time or never stops sending ends the test by the deadline. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,9 @@
 
 /* how often a sending server looks for the client's "stop": every MiB */
 #define STOP_CHECK_BYTES (1u << 20)
+
+/* the client's reason when a server holds it past the session's deadline */
+#define LATE "the server held the test past its end (warm-up + duration + 3 x --timeout)"
 
 #define CFAIL(...) nl_fail(r->error, sizeof r->error, __VA_ARGS__)
 #define SFAIL(...) nl_fail(s->error, sizeof s->error, __VA_ARGS__)
@@ -42,7 +50,7 @@ static int data_conn(const nl_conn *c, const nl_params *p, nl_result *r)
 		return CFAIL("data connection: %s", nl_errname(errno));
 	unsigned char ck[8];
 	nl_put64(ck, c->cookie);
-	if (nl_send_all(fd, ck, sizeof ck)) {
+	if (nl_send_all(fd, ck, sizeof ck, c->deadline)) {
 		close(fd);
 		return CFAIL("data connection: %s", nl_errname(errno));
 	}
@@ -80,13 +88,18 @@ int nl_client_stream(const nl_conn *c, const nl_params *p, nl_result *r)
 		nl_stamp_fill(buf, p->chunk, r->bytes, c->cookie);
 		if (nl_test_corrupt == NL_TCP_STREAM && r->bytes == 4 * (uint64_t)p->chunk)
 			buf[NL_STAMP] ^= 1;	/* the second stamp of the fifth chunk */
-		if (nl_send_all(fd, buf, p->chunk)) {
+		if (nl_send_all(fd, buf, p->chunk, c->deadline)) {
 			rc = CFAIL("tcp_stream: send: %s", nl_io_why(-1, p->timeout_s, why, sizeof why));
 			break;
 		}
 		r->bytes += p->chunk;
-		if (account(r, &v, &ibytes, p->chunk, gb_now_ns()))
+		uint64_t now = gb_now_ns();
+		if (account(r, &v, &ibytes, p->chunk, now))
 			break;
+		if (now >= c->deadline) {
+			rc = CFAIL("tcp_stream: %s", LATE);
+			break;
+		}
 	}
 	r->client_cpu = nl_cpu_now();
 	close(fd);	/* queued data still goes out; the server reads to this EOF */
@@ -106,7 +119,7 @@ int nl_client_maerts(const nl_conn *c, const nl_params *p, nl_result *r)
 	uint64_t ibytes = 0;
 	int rc = 0, measuring = 1;
 	for (;;) {
-		int k = nl_recv_all(fd, buf, p->chunk);
+		int k = nl_recv_all(fd, buf, p->chunk, c->deadline);
 		if (k == 0 && !measuring)
 			break;	/* the server stopped as asked */
 		if (k != 1) {
@@ -122,12 +135,17 @@ int nl_client_maerts(const nl_conn *c, const nl_params *p, nl_result *r)
 			break;
 		}
 		r->bytes += p->chunk;
-		if (measuring && account(r, &v, &ibytes, p->chunk, gb_now_ns())) {
+		uint64_t now = gb_now_ns();
+		if (now >= c->deadline) {	/* e.g. a server that never stops when told to */
+			rc = CFAIL("tcp_maerts: %s", LATE);
+			break;
+		}
+		if (measuring && account(r, &v, &ibytes, p->chunk, now)) {
 			measuring = 0;	/* ask the server to stop, then drain to its EOF */
 			unsigned char m[NL_DONE_LEN];
 			nl_done stop = { NL_STOP, 0, 0 };
 			nl_done_encode(&stop, m);
-			if (nl_send_all(c->ctrl, m, sizeof m)) {
+			if (nl_send_all(c->ctrl, m, sizeof m, c->deadline)) {
 				rc = CFAIL("tcp_maerts: control connection: %s", nl_errname(errno));
 				break;
 			}
@@ -151,7 +169,7 @@ int nl_serve_stream(nl_session *s)
 	unsigned char *buf = chunk_buf(s->h.chunk);
 	int rc = 0;
 	for (;;) {
-		int k = nl_recv_all(fd, buf, s->h.chunk);
+		int k = nl_recv_all(fd, buf, s->h.chunk, s->deadline);
 		if (k == 0)
 			break;
 		if (k < 0) {
@@ -190,7 +208,7 @@ int nl_serve_maerts(nl_session *s)
 		nl_stamp_fill(buf, s->h.chunk, s->bytes, s->cookie);
 		if (nl_test_corrupt == NL_TCP_MAERTS && s->bytes == 4 * (uint64_t)s->h.chunk)
 			buf[NL_STAMP] ^= 1;
-		if (nl_send_all(fd, buf, s->h.chunk)) {
+		if (nl_send_all(fd, buf, s->h.chunk, s->deadline)) {
 			rc = SFAIL("tcp_maerts: send: %s", nl_io_why(-1, s->timeout_s, why, sizeof why));
 			break;
 		}
