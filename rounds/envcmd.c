@@ -15,7 +15,6 @@
  * quoted for a shell and joined by spaces. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rounds.h"
 #include "util.h"
@@ -163,29 +162,6 @@ static char *substitute(const char *text, const char *with)
 	return gb_xasprintf("%.*s%s%s", (int)(m - text), text, with, m + strlen(ARGS_MARK));
 }
 
-/* The program a direct command executes: a path as given, else the
- * first match on $PATH (execv does not search), else the bare name -
- * whose execution then fails, and the launch records why. */
-static void find_program(rd_env *e)
-{
-	const char *prog = e->words[0];
-	gb_strlcpy(e->path, prog, sizeof e->path);
-	if (strchr(prog, '/'))
-		return;
-	const char *path = getenv("PATH");
-	char *dirs = gb_xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
-	for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		char *cand = gb_xasprintf("%s/%s", d, prog);
-		int found = access(cand, X_OK) == 0;
-		if (found)
-			gb_strlcpy(e->path, cand, sizeof e->path);
-		free(cand);
-		if (found)
-			break;
-	}
-	free(dirs);
-}
-
 int rd_env_parse(rd_env *e, const char *arg, char *msg, size_t len)
 {
 	const char *eq = strchr(arg, '=');
@@ -212,10 +188,8 @@ int rd_env_parse(rd_env *e, const char *arg, char *msg, size_t len)
 		e->name = NULL;
 		return -1;
 	}
-	if (e->shell)
-		gb_strlcpy(e->path, "/bin/sh", sizeof e->path);
-	else
-		find_program(e);
+	/* gb_child_run searches $PATH for a name without a '/' */
+	gb_strlcpy(e->path, e->shell ? "/bin/sh" : e->words[0], sizeof e->path);
 	return 0;
 }
 

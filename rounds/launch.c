@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "rounds.h"
 #include "util.h"
 

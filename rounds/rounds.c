@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "format.h"
 #include "rounds.h"
 #include "util.h"
 
