@@ -27,8 +27,7 @@ typedef struct rd_env {
 	int shell;		/* it holds shell syntax: run by /bin/sh -c */
 	char **words;		/* split command (direct execution) */
 	int nwords;
-	char path[4096];	/* the program executed; "" when not found */
-	char why[512];		/* why it cannot be executed at all, or "" */
+	char path[4096];	/* the program executed: the first word, or /bin/sh */
 } rd_env;
 
 /* One benchmark of the campaign and the words passed to each launch. */
