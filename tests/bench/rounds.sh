@@ -110,7 +110,7 @@ o4=$(r1 --seed "$s"); is "$o4" "$(envs_in_order "$tmp/r.json")" "the recorded se
 
 # --- environments that fail, hang, lie; the campaign goes on
 "$G" rounds --rounds 2 --only syscall --timeout 2s --env good="$(fake good)" --env bad=false \
-	--env slow="sh -c 'exec sleep 30'" --env junk='echo junk' --env other="$(fake other)" \
+	--env slow="sh -c 'sleep 37$$; true'" --env junk='echo junk' --env other="$(fake other)" \
 	--env liar="$FAKE $tmp/liar.log 1 1 x {args} --label somebody-else" -o "$tmp/bad.json" >"$tmp/bad.out" 2>"$tmp/bad.err"
 is "$?" 1 "some launches not ok: exit 1"
 is "$(jget "$tmp/bad.json" 'launches#')" 12 "every launch of 2 rounds x 6 environments is recorded"
@@ -118,8 +118,9 @@ st() { jget "$tmp/bad.json" "launches[env=$1].$2"; }
 is "$(st good status)" ok "good: ok"
 is "$(st bad status).$(st bad exit)" "failed.1" "false: failed, exit 1"
 st bad reason | grep -q "exit status 1"; ok $? "false: the reason says exit status 1"
-is "$(st slow status).$(st slow exit)" "timeout.null" "sleep 30 with --timeout 2s: timeout"
+is "$(st slow status).$(st slow exit)" "timeout.null" "a shell sleeping with --timeout 2s: timeout"
 st slow reason | grep -q "timed out after 2 s"; ok $? "timeout: the reason says after 2 s"
+! pgrep -f "sleep 37$$" >/dev/null; ok $? "the timed-out launch left nothing behind (its sleep, a grandchild, is gone)"
 is "$(st junk status).$(st junk document)" "invalid.null" "echo junk: invalid, no document"
 st junk reason | grep -q "not one JSON document"; ok $? "junk: the reason says not JSON"
 is "$(st liar status)" invalid "a document with another label: invalid"
