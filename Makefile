@@ -57,14 +57,11 @@ Q := @
 endif
 
 # ---------------------------------------------------------------- deps --
-# Headers and static libraries the build needs; any missing one makes
-# every compile wait for `make deps`.
-DEP_FILES := /usr/include/hwloc.h /usr/include/numa.h /usr/include/liburing.h \
-             /usr/include/jansson.h /usr/include/x86_64-linux-gnu/cblas.h \
-             /usr/lib/x86_64-linux-gnu/libhwloc.a /usr/lib/x86_64-linux-gnu/libnuma.a \
-             /usr/lib/x86_64-linux-gnu/liburing.a /usr/lib/x86_64-linux-gnu/libjansson.a \
-             /usr/lib/x86_64-linux-gnu/libc.a
-ifneq ($(filter-out $(wildcard $(DEP_FILES)),$(DEP_FILES)),)
+# The packages the build needs (headers, the static libraries of every
+# link line, GCC's libgfortran.a) are listed once, in scripts/deps.sh; any
+# missing one makes every compile wait for `make deps`.
+# tests/build/link-deps.sh checks that list against the link lines.
+ifneq ($(shell sh scripts/deps.sh --missing),)
 NEED_DEPS := build-deps
 endif
 

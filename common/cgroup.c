@@ -607,6 +607,90 @@ void gb_cgroup_probe(const char *root, gb_cgroup *out)
 	free(m);
 }
 
+/* -------------------------------------------------------- throttling -- */
+
+int gb_cgroup_parse_cpu_stat(const char *text, uint64_t *nr_throttled, uint64_t *throttled_ns)
+{
+	/* the time's field and its unit: v1 counts ns, v2 microseconds */
+	static const struct { const char *key; uint64_t scale; } times[] = {
+		{ "throttled_time", 1 }, { "throttled_usec", 1000 },
+	};
+	int found = 0;
+
+	*nr_throttled = *throttled_ns = 0;
+	if (!text)
+		return -1;
+	char *copy = gb_xstrdup(text), *save = NULL;
+	int rc = 1;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char key[64], val[64], extra[2];
+		uint64_t v;
+		int n = sscanf(line, "%63s %63s %1s", key, val, extra);
+		uint64_t *dest = NULL, scale = 1;
+		if (n < 1)
+			continue;
+		if (!strcmp(key, "nr_throttled"))
+			dest = nr_throttled;
+		for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+			if (!strcmp(key, times[i].key)) {
+				dest = throttled_ns;
+				scale = times[i].scale;
+			}
+		if (!dest)
+			continue;	/* nr_periods, usage_usec, nr_bursts, ...: not ours */
+		if (n != 2 || gb_parse_u64(val, &v) < 0 || v > UINT64_MAX / scale) {
+			rc = -1;
+			break;
+		}
+		*dest = v * scale;
+		found = 1;
+	}
+	free(copy);
+	if (rc < 0) {
+		*nr_throttled = *throttled_ns = 0;
+		return -1;
+	}
+	return found ? 0 : 1;
+}
+
+int gb_cgroup_throttling(const char *root, uint64_t *nr_throttled, uint64_t *throttled_ns)
+{
+	struct mounts *m = gb_xcalloc(1, sizeof *m);
+	char (*v1g)[PATH_MAX] = gb_xcalloc(NCTL, PATH_MAX);
+	char *v2g = gb_xcalloc(1, PATH_MAX), dir[PATH_MAX];
+	struct ctl *ctl = gb_xcalloc(NCTL, sizeof *ctl);
+	int read_any = 0;
+
+	*nr_throttled = *throttled_ns = 0;
+	find_mounts(root, m);
+	find_groups(root, v1g, v2g);
+	resolve(root, m, v1g, v2g, ctl);
+	const struct ctl *c = &ctl[CTL_CPU];
+	if (c->version) {
+		gb_strlcpy(dir, c->dir, sizeof dir);
+		do {
+			char *text, path[PATH_MAX];
+			uint64_t nr, ns;
+			if ((size_t)snprintf(path, sizeof path, "%s/cpu.stat", dir) >= sizeof path ||
+			    !(text = gb_read_all(root, path, NULL)))
+				continue;
+			/* junk at one level is unknown there, not a reason to
+			 * drop what the other levels say */
+			if (gb_cgroup_parse_cpu_stat(text, &nr, &ns) >= 0) {
+				read_any = 1;
+				*nr_throttled += nr;
+				*throttled_ns += ns;
+			}
+			free(text);
+		} while (step_up(dir, c->mnt));
+	}
+	free(ctl);
+	free(v2g);
+	free(v1g);
+	free(m);
+	return read_any ? 0 : -1;
+}
+
 static gb_cgroup real_cgroup;
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 

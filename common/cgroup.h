@@ -60,5 +60,18 @@ int gb_cgroup_parse_cpu_max(const char *text, double *cpus);		/* v2 cpu.max */
 int gb_cgroup_parse_v1_quota(const char *quota, const char *period, double *cpus);
 int gb_cgroup_parse_mem(const char *text, uint64_t *bytes);		/* memory.max / limit_in_bytes */
 
+/* CPU bandwidth throttling so far: cpu.stat's counters summed over the
+ * process's group in the cpu controller and every ancestor up to the top
+ * of the mount (a quota at any level stops our threads).  v1: nr_throttled
+ * and throttled_time (ns); v2: nr_throttled and throttled_usec.  A level
+ * whose cpu.stat has no such fields has no bandwidth limit and adds 0.
+ * Returns 0, or -1 when no cpu.stat could be read at any level (no
+ * cgroup filesystem here: unknown, which is not the same as none). */
+int gb_cgroup_throttling(const char *root, uint64_t *nr_throttled, uint64_t *throttled_ns);
+
+/* One cpu.stat: 0 with its two counters (time in ns), 1 when it has no
+ * throttling fields (both 0), -1 on junk in them. */
+int gb_cgroup_parse_cpu_stat(const char *text, uint64_t *nr_throttled, uint64_t *throttled_ns);
+
 
 #endif

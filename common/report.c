@@ -166,6 +166,13 @@ void gb_report_init(gb_report *r, const gb_cli *cli)
 	    strcmp(cs, "hyperv_clocksource_tsc_page") && strcmp(cs, "arch_sys_counter"))
 		gb_report_warn(r, "clocksource '%s' has no fast user-space read: each timestamp costs a "
 			       "system call, so short operations look slower", cs);
+
+	/* last: the window of the disturbance readings is the run itself */
+	cpu_set_t cpus;
+	char err[256];
+	if (gb_cli_cpus(cli, &cpus, err, sizeof err) != 0)
+		cpus = gb_effective_get()->cpus;
+	gb_disturb_begin(&r->disturb, &cpus);
 }
 
 gb_metric *gb_report_metric(gb_report *r, const char *name, const char *unit, gb_better better,
@@ -347,6 +354,7 @@ void gb_report_json(const gb_report *r, FILE *f)
 	gb_json_bool(&j, "valid", r->valid);
 	strlist_json(&j, "invalid_reasons", &r->invalid);
 	strlist_json(&j, "warnings", &r->warnings);
+	gb_disturb_json(&j, &r->disturb);
 	gb_json_obj_end(&j);
 	gb_json_end(&j);
 }
@@ -411,6 +419,10 @@ void gb_report_table(const gb_report *r, FILE *f)
 		for (size_t i = 0; i < r->warnings.n; i++)
 			fprintf(f, "  - %s\n", r->warnings.v[i]);
 	}
+	char why[2048];
+	gb_disturb_line(&r->disturb, why, sizeof why);
+	if (why[0])
+		fprintf(f, "\n%s\n", why);
 	if (r->valid) {
 		fprintf(f, "\nresult: valid\n");
 	} else {
@@ -505,11 +517,14 @@ static void report_free(gb_report *r)
 	gb_kvlist_free(&r->config);
 	gb_strlist_free(&r->invalid);
 	gb_strlist_free(&r->warnings);
+	gb_disturb_free(&r->disturb);
 }
 
 int gb_report_finish(gb_report *r)
 {
 	int status = r->valid ? GB_EXIT_OK : GB_EXIT_INVALID;
+
+	gb_disturb_end(&r->disturb);	/* first: the run ends here */
 	if (gb_output_emit(formats, sizeof formats / sizeof formats[0], r->out.format, r->out.path,
 			   r->out.quiet, r) != 0)
 		status = GB_EXIT_INVALID;

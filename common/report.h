@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "cli.h"
+#include "disturb.h"
 #include "env.h"
 #include "hist.h"
 #include "stats.h"
@@ -76,10 +77,12 @@ typedef struct gb_report {
 		const char *format;	/* --format, NULL when not given */
 		int quiet;
 	} out;
+	gb_disturb disturb;	/* what else happened during the run (disturb.h) */
 } gb_report;
 
 /* Start a report: bench, label, start time, env fingerprint, and the
- * effective value of every option as "config". */
+ * effective value of every option as "config"; the first reading of what
+ * may disturb the run (the second is taken as gb_report_finish starts). */
 void gb_report_init(gb_report *r, const gb_cli *cli);
 
 /* Add a metric from samples (copied); statistics are computed here and a

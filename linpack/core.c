@@ -50,10 +50,14 @@
 
 #include "blas.h"
 #include "core.h"
+#include "fault.h"
 #include "linpack.h"
 #include "util.h"
 
 #define MARKER "GB_LINPACK_REEXEC"
+/* the user's OPENBLAS_CORETYPE, for the re-executed process (whose own
+ * OPENBLAS_CORETYPE is ours): removed at once, like the marker */
+#define USER_VAR "GB_LINPACK_REEXEC_USER"
 
 extern char **environ;
 
@@ -62,23 +66,34 @@ static char self_path[4096];
 static char self_why[160];	/* why there is no self_fd */
 static char marker[160];	/* the marker as inherited, "" in the first process */
 static char dropped[200];	/* what lp_core_sanitize removed, and why */
+static char inherited[64];	/* OPENBLAS_CORETYPE as the user set it, "" if unset */
 
-__attribute__((constructor(150))) static void lp_core_sanitize(void)
+/* Why an inherited value cannot be used (dropped filled), or 0. */
+static int unusable(const char *v)
 {
-	const char *v = getenv("OPENBLAS_CORETYPE");
-	if (!v)
-		return;
 	const struct lp_core_info *c = lp_core_find(v);
-	const gb_isa *isa = gb_isa_get();
-	if (c && lp_core_runs(isa, c))
-		return;
+	if (c && lp_core_runs(gb_isa_get(), c))
+		return 0;
 	if (c)
 		snprintf(dropped, sizeof dropped, "OPENBLAS_CORETYPE=%.32s ignored: this CPU cannot run "
 			 "its kernels (they need %s)", v, lp_core_needs(c));
 	else
 		snprintf(dropped, sizeof dropped, "OPENBLAS_CORETYPE=%.32s ignored: not a core type of "
 			 "this OpenBLAS", v);
-	unsetenv("OPENBLAS_CORETYPE");
+	return 1;
+}
+
+__attribute__((constructor(150))) static void lp_core_sanitize(void)
+{
+	const char *v = getenv("OPENBLAS_CORETYPE");
+	if (!v)
+		return;
+	/* re-executed, the value is the one we chose (the user's comes in
+	 * USER_VAR); checked all the same: a marker can be forged */
+	if (!getenv(MARKER))
+		gb_strlcpy(inherited, v, sizeof inherited);
+	if (unusable(v))
+		unsetenv("OPENBLAS_CORETYPE");
 }
 
 /* The CPU as the marker records it: vendor, family, model, kernel tier. */
@@ -111,6 +126,12 @@ void lp_core_early(char **argv)
 	if (m) {
 		gb_strlcpy(marker, m, sizeof marker);
 		unsetenv(MARKER);
+		const char *u = getenv(USER_VAR);
+		if (u) {
+			gb_strlcpy(inherited, u, sizeof inherited);
+			unusable(u);	/* the first process's warning, again */
+			unsetenv(USER_VAR);
+		}
 		return;
 	}
 	const char *p = (const char *)getauxval(AT_EXECFN);
@@ -139,8 +160,8 @@ void lp_core_early(char **argv)
 /* Execute ourselves again; returns only on failure, with the reason. */
 static void reexec(char **argv, const char *how_env, char *why, size_t len)
 {
-	if (getenv("GB_TEST_REEXEC_FAIL")) {
-		snprintf(why, len, "GB_TEST_REEXEC_FAIL: re-execution disabled by the test hook");
+	if (gb_fault_for("linpack", "reexec_fail")) {
+		snprintf(why, len, "GB_FAULT linpack.reexec_fail: re-execution disabled for a test");
 		return;
 	}
 	if (self_fd < 0) {
@@ -148,6 +169,8 @@ static void reexec(char **argv, const char *how_env, char *why, size_t len)
 		return;
 	}
 	fflush(NULL);
+	if (inherited[0])
+		setenv(USER_VAR, inherited, 1);
 	char m[sizeof marker];
 	snprintf(m, sizeof m, "%.100s;execveat", how_env);
 	setenv(MARKER, m, 1);
@@ -159,6 +182,7 @@ static void reexec(char **argv, const char *how_env, char *why, size_t len)
 	execve(self_path, argv, environ);
 	int e2 = errno;
 	unsetenv(MARKER);
+	unsetenv(USER_VAR);
 	snprintf(why, len, "re-executing %.80s failed: execveat: %s, execve: %s", self_path, strerror(e1),
 		 strerror(e2));
 }
@@ -176,6 +200,7 @@ int lp_core_apply(char **argv, const char *request, lp_core_state *st)
 	cpu_sig(sig, sizeof sig);
 	if (dropped[0])
 		gb_strlcpy(st->dropped, dropped, sizeof st->dropped);
+	gb_strlcpy(st->env, inherited, sizeof st->env);
 	if (marker[0]) {
 		char lib[32] = "", how[32] = "", psig[64] = "";
 		int ef = 0;

@@ -7,9 +7,10 @@
  * Sapphire/Emerald Rapids Xeon: Prescott, SSE3; Zen 5: Haswell, AVX2),
  * i.e. 2-5x below what the CPU can do.  We decide from what the CPU and
  * OS actually allow (CPUID + XGETBV, gb_isa), which is also what a VM
- * lets the guest use, and only ever *raise* the library's choice to the
- * strongest tier those features support - or lower it when GB_ISA caps
- * the level or the features cannot run the library's pick. */
+ * lets the guest use: one core per feature set (the strongest tier they
+ * support, capped by GB_ISA), whatever the library or an inherited
+ * OPENBLAS_CORETYPE picked, so the same CPU runs the same kernels in
+ * every environment.  --blas-core names another one explicitly. */
 #ifndef LP_CORE_H
 #define LP_CORE_H
 
@@ -114,7 +115,8 @@ static inline int lp_core_runs(const gb_isa *isa, const struct lp_core_info *c)
 /* The core we run for a tier: SkylakeX for AVX-512 (Cooperlake adds
  * nothing for double precision), Haswell for AVX2+FMA (OpenBLAS 0.3.21
  * runs AMD Zen on these too), Sandybridge for AVX; below that the SSE
- * core matching the features. */
+ * core matching the features.  One name per feature set: what 'auto'
+ * runs depends on nothing else. */
 static inline const char *lp_tier_core(const gb_isa *isa, int tier)
 {
 	switch (tier) {
@@ -127,6 +129,8 @@ static inline const char *lp_tier_core(const gb_isa *isa, int tier)
 	default:
 		if (isa->sse42 && isa->popcnt)
 			return "Nehalem";
+		if (isa->sse41)
+			return "Penryn";
 		if (isa->ssse3)
 			return "Core2";
 		return "Prescott";
@@ -194,43 +198,35 @@ static inline void lp_core_select(const gb_isa *isa, const char *lib, const char
 		return;
 	}
 
-	/* auto */
+	/* auto: the core is a function of the CPU's features (and GB_ISA's
+	 * cap) alone.  The library's pick is only compared with it, never
+	 * kept for itself: it depends on OPENBLAS_CORETYPE in the
+	 * environment (a profile exporting Haswell, a container without
+	 * it), so keeping it made the same CPU run SkylakeX natively and
+	 * Cooperlake in a container - two kernels, not two layers. */
 	int allowed = lp_tier_allowed(isa);
-	/* an OPENBLAS_CORETYPE inherited from the environment is judged like
-	 * the library's own pick: a profile that exports Haswell on an
-	 * AVX-512 machine is the same trap (--blas-core library keeps it) */
 	const char *who = env_forced ? "OPENBLAS_CORETYPE in the environment" : "library";
-	if (!lc) {
-		/* a core we do not know (a newer OpenBLAS): trust it unless
-		 * we have a stronger tier to offer */
-		if (allowed > LP_TIER_SSE) {
-			snprintf(out->core, sizeof out->core, "%s", lp_tier_core(isa, allowed));
-			out->change = 1;
-			snprintf(out->reason, sizeof out->reason,
-				 "%s chose %s, unknown to gb-linpack; the CPU allows %s: %s", who,
-				 lib ? lib : "nothing", lp_tier_name(allowed), out->core);
-		} else {
-			snprintf(out->reason, sizeof out->reason, "%s: %s kept, no AVX on this CPU",
-				 who, lib ? lib : "unknown");
-		}
-		return;
-	}
-	if (lc->tier < allowed) {
-		snprintf(out->core, sizeof out->core, "%s", lp_tier_core(isa, allowed));
-		out->change = 1;
+	snprintf(out->core, sizeof out->core, "%s", lp_tier_core(isa, allowed));
+	out->change = !lc || strcasecmp(out->core, lc->name) != 0;
+	if (!out->change)
+		snprintf(out->reason, sizeof out->reason, "%s: %s, the core for the CPU's features (%s)",
+			 who, out->core, lp_tier_name(allowed));
+	else if (!lc)
+		snprintf(out->reason, sizeof out->reason,
+			 "%s chose %s, unknown to gb-linpack; the CPU allows %s: %s", who,
+			 lib ? lib : "nothing", lp_tier_name(allowed), out->core);
+	else if (lc->tier < allowed)
 		snprintf(out->reason, sizeof out->reason, "%s chose %s (%s kernels) but the CPU allows %s: %s",
 			 who, lc->name, lp_tier_name(lc->tier), lp_tier_name(allowed), out->core);
-	} else if (lc->tier > allowed || !lp_core_runs(isa, lc)) {
-		snprintf(out->core, sizeof out->core, "%s", lp_tier_core(isa, allowed));
-		out->change = strcasecmp(out->core, lc->name) != 0;
+	else if (lc->tier > allowed || !lp_core_runs(isa, lc))
 		snprintf(out->reason, sizeof out->reason, "%s chose %s (%s kernels) but %s: %s", who,
 			 lc->name, lp_tier_name(lc->tier),
 			 isa->best < isa->hw_best ? "GB_ISA caps the level" : "the CPU does not allow them",
 			 out->core);
-	} else {
-		snprintf(out->reason, sizeof out->reason, "%s: %s matches the CPU's features (%s)",
-			 who, lc->name, lp_tier_name(allowed));
-	}
+	else
+		snprintf(out->reason, sizeof out->reason,
+			 "%s chose %s; the CPU's features (%s) always give %s, so every environment "
+			 "runs the same kernels", who, lc->name, lp_tier_name(allowed), out->core);
 }
 
 #endif

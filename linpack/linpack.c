@@ -13,17 +13,19 @@
  *     within --time-limit;
  *  7. the report: gflops, peak_gflops, efficiency, the core story.
  *
- * Test-only hook: GB_TEST_SINGULAR=1 zeroes one row of A, so dgetrf finds
+ * Test-only fault: GB_FAULT=linpack.singular zeroes one row of A, so dgetrf finds
  * an exactly zero pivot and the run must be reported invalid (exit 1). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "blas.h"
 #include "clock.h"
 #include "cli.h"
 #include "env.h"
+#include "fault.h"
 #include "format.h"
 #include "linpack.h"
 #include "mem.h"
@@ -160,6 +162,10 @@ static void config_plan(gb_report *r, const long long *ns, int nn, const char *n
 	gb_kv_str(&r->config, "blas_core_library", core->library);
 	gb_kv_str(&r->config, "blas_core_used", openblas_get_corename());
 	gb_kv_str(&r->config, "blas_core_reason", core->choice.reason);
+	if (core->env[0])
+		gb_kv_str(&r->config, "blas_core_env", core->env);
+	else
+		gb_kv_null(&r->config, "blas_core_env");
 	gb_kv_bool(&r->config, "blas_reexec", core->reexec);
 	if (core->reexec)
 		gb_kv_str(&r->config, "blas_reexec_how", core->how);
@@ -180,16 +186,18 @@ int linpack_main(int argc, char **argv)
 	const char *nlist = NULL, *blas_core = "auto";
 	int peak_on = 0, peak_off = 0;
 	const gb_opt opts[] = {
-		{ "n", 0, GB_OPT_STRING, &nlist, NULL, 0, 0, NULL, "N[,N...]",
-		  "matrix order, or a sweep (default: sized to memory and --time-limit; --quick: 2000)",
-		  check_n },
-		{ "blas-core", 0, GB_OPT_STRING, &blas_core, "auto", 0, 0, NULL, "CORE",
-		  "OpenBLAS kernels: auto (the best the CPU allows), library (OpenBLAS's own "
-		  "choice) or a core type (SkylakeX, Haswell, ...)", check_core },
-		{ "peak", 0, GB_OPT_FLAG, &peak_on, NULL, 0, 0, NULL, NULL,
-		  "measure the dgemm peak (the default outside --quick)", NULL },
-		{ "no-peak", 0, GB_OPT_FLAG, &peak_off, NULL, 0, 0, NULL, NULL,
-		  "do not measure the dgemm peak", NULL },
+		{ .name = "n", .type = GB_OPT_STRING, .dest = &nlist, .metavar = "N[,N...]",
+		  .help = "matrix order, or a sweep (default: sized to memory and --time-limit; --quick: 2000)",
+		  .check = check_n },
+		{ .name = "blas-core", .type = GB_OPT_STRING, .dest = &blas_core, .def = "auto",
+		  .metavar = "CORE",
+		  .help = "OpenBLAS kernels: auto (the best the CPU allows), library (OpenBLAS's own "
+		  "choice) or a core type (SkylakeX, Haswell, ...)",
+		  .check = check_core },
+		{ .name = "peak", .type = GB_OPT_FLAG, .dest = &peak_on,
+		  .help = "measure the dgemm peak (the default outside --quick)" },
+		{ .name = "no-peak", .type = GB_OPT_FLAG, .dest = &peak_off,
+		  .help = "do not measure the dgemm peak" },
 		GB_OPT_END,
 	};
 	const gb_cli_spec spec = {
@@ -299,6 +307,17 @@ int linpack_main(int argc, char **argv)
 		gb_report_warn(&r, "BLAS core: %s", core.warn);
 	if (core.dropped[0])
 		gb_report_warn(&r, "BLAS core: %s", core.dropped);
+	/* the user's variable is overridden, not ignored in silence */
+	if (core.env[0] && !core.dropped[0] && strcasecmp(core.env, openblas_get_corename()) != 0) {
+		if (strcmp(blas_core, "auto") == 0)
+			gb_report_warn(&r, "BLAS core: OPENBLAS_CORETYPE=%s in the environment was overridden: "
+				       "gb-linpack runs %s, the core for this CPU's features, so that every "
+				       "environment runs the same kernels; to run %s, use --blas-core %s",
+				       core.env, openblas_get_corename(), core.env, core.env);
+		else
+			gb_report_warn(&r, "BLAS core: OPENBLAS_CORETYPE=%s in the environment was "
+				       "overridden by --blas-core %s", core.env, blas_core);
+	}
 	if (threads > eff->ncpus)
 		gb_report_warn(&r, "%d threads on %d effective CPUs: oversubscribed", threads, eff->ncpus);
 	lp_progress_start();
@@ -374,8 +393,8 @@ int linpack_main(int argc, char **argv)
 	}
 	double *x = gb_xmalloc((size_t)nbig * sizeof *x);
 	int *ipiv = gb_xmalloc((size_t)nbig * sizeof *ipiv);
-	const char *hook = getenv("GB_TEST_SINGULAR");
-	int singular = hook && *hook && strcmp(hook, "0") != 0;
+	const char *hook = gb_fault("singular");
+	int singular = hook != NULL;
 
 	struct nres *res = gb_xcalloc((size_t)nn, sizeof *res);
 	int cut = 0;
@@ -407,7 +426,7 @@ int linpack_main(int argc, char **argv)
 			if (run.info > 0) {
 				gb_report_fail(&r, "N %d: the matrix is singular: U(%d,%d) is exactly zero "
 					       "(dgetrf info %d)%s", n, run.info, run.info, run.info,
-					       singular ? "; GB_TEST_SINGULAR zeroed a row" : "");
+					       singular ? "; GB_FAULT linpack.singular zeroed a row" : "");
 				break;
 			}
 			if (run.info < 0) {

@@ -21,6 +21,7 @@ typedef struct lp_core_state {
 	char how[32];		/* "execveat" or "execve" when reexec */
 	char warn[320];		/* why the choice could not be applied, "" if fine */
 	char dropped[200];	/* an unusable OPENBLAS_CORETYPE removed at start-up */
+	char env[64];		/* OPENBLAS_CORETYPE as inherited from the user, "" if unset */
 } lp_core_state;
 
 /* First thing in linpack_main: read the re-exec marker, open our own

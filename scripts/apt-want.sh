@@ -1,13 +1,23 @@
 #!/bin/sh
-# apt-want.sh PKG:FILE... - apt-get install each PKG whose FILE is missing.
-# Shared by deps.sh (build) and test-deps.sh (tests).
+# apt-want.sh [--list|--missing] PKG:FILE... - apt-get install each PKG
+# whose FILE is missing.  Shared by deps.sh (build) and test-deps.sh (tests).
+#   --list     print every PKG, one a line (what tests/build/link-deps.sh
+#              checks the link lines and the tests' tools against)
+#   --missing  print the PKGs whose FILE is missing, install nothing (the
+#              Makefile asks this to decide whether a build must wait for
+#              `make deps`)
 set -eu
+mode=install
+case ${1:-} in --list|--missing) mode=${1#--}; shift ;; esac
 missing=""
 for pair in "$@"; do
 	pkg=${pair%%:*}
 	path=${pair#*:}
+	[ "$mode" = list ] && { echo "$pkg"; continue; }
 	[ -e "$path" ] || missing="$missing $pkg"
 done
+[ "$mode" = list ] && exit 0
+[ "$mode" = missing ] && { [ -z "$missing" ] || echo "${missing# }"; exit 0; }
 [ -n "$missing" ] || exit 0
 echo "guestbench: installing Debian packages:$missing" >&2
 if [ "$(id -u)" -ne 0 ]; then

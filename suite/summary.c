@@ -62,7 +62,7 @@ void suite_table(const suite_doc *s, FILE *f)
 		s->quick ? "  (quick)" : "", env);
 	fprintf(f, "%-13s %-44s %8s  %s\n", "bench", "headline", "seconds", "result");
 
-	int nrun = 0, ninvalid = 0, nskip = 0;
+	int nrun = 0, ninvalid = 0, nskip = 0, ndisturbed = 0;
 	for (size_t i = 0; i < reg_nbenches; i++) {
 		const reg_bench *a = &reg_benches[i];
 		json_t *run = by_bench(s->runs, a->name), *sk = by_bench(s->skipped, a->name);
@@ -80,6 +80,7 @@ void suite_table(const suite_doc *s, FILE *f)
 			continue;
 		}
 		nrun++;
+		ndisturbed += json_is_true(json_object_get(json_object_get(run, "disturbance"), "disturbed"));
 		headline(a, run, hl, sizeof hl);
 		if (json_is_true(json_object_get(run, "valid"))) {
 			fprintf(f, "%-13s %-44s %8s  valid\n", a->name, hl, t);
@@ -89,6 +90,6 @@ void suite_table(const suite_doc *s, FILE *f)
 			fprintf(f, "%-13s %-44s %8s  INVALID%s%s\n", a->name, hl, t, why ? ": " : "", why ? why : "");
 		}
 	}
-	fprintf(f, "\nresult: %s (%d run%s, %d invalid, %d skipped)\n", s->valid ? "valid" : "invalid", nrun,
-		nrun == 1 ? "" : "s", ninvalid, nskip);
+	fprintf(f, "\nresult: %s (%d run%s, %d invalid, %d skipped, %d disturbed)\n",
+		s->valid ? "valid" : "invalid", nrun, nrun == 1 ? "" : "s", ninvalid, nskip, ndisturbed);
 }

@@ -59,13 +59,13 @@ jget "$tmp/s.json" 'results[name=efficiency_200]' >/dev/null; ok $? "efficiency_
 jget "$tmp/np.json" 'results[name=peak_gflops]' >/dev/null 2>&1; ok $((!$?)) "--no-peak: no peak"
 
 # --- validation: a singular matrix (test hook) is invalid, exit 1
-GB_TEST_SINGULAR=1 "$B" --no-peak --n 300 -r 2 --format json >"$tmp/sg.json" 2>"$tmp/sg.err"
+GB_FAULT=linpack.singular "$B" --no-peak --n 300 -r 2 --format json >"$tmp/sg.json" 2>"$tmp/sg.err"
 is "$?" "1" "singular matrix exits 1"
 is "$(jget "$tmp/sg.json" valid)" "false" "valid: false"
 jget "$tmp/sg.json" 'invalid_reasons[0]' | grep -q "singular: U(300,300) is exactly zero"
 ok $? "the reason says singular and names the zero pivot"
 grep -q "invalid" "$tmp/sg.err"; ok $? "and stderr says so"
-GB_TEST_SINGULAR=0 "$B" --no-peak --n 100 -r 1 -q; is "$?" "0" "GB_TEST_SINGULAR=0 is off"
+GB_FAULT=stream.singular "$B" --no-peak --n 100 -r 1 -q; is "$?" "0" "another benchmark's fault is not linpack's"
 
 # --- refusals before allocating, usage errors
 echo "precious" >"$tmp/keep.json"
@@ -106,7 +106,7 @@ if [ -n "$best" ]; then
 	is "$(jget "$tmp/a.json" valid)" "true" "valid"
 	"$B" --no-peak --n 200 -r 1 --blas-core Prescott --format json >"$tmp/f.json"
 	is "$(jget "$tmp/f.json" config.blas_core_used)" "Prescott" "--blas-core Prescott re-executes onto Prescott"
-	GB_TEST_REEXEC_FAIL=1 OPENBLAS_CORETYPE=Prescott "$B" --no-peak --n 200 -r 1 --format json >"$tmp/rf.json"
+	GB_FAULT=linpack.reexec_fail OPENBLAS_CORETYPE=Prescott "$B" --no-peak --n 200 -r 1 --format json >"$tmp/rf.json"
 	is "$?" "0" "re-execution failing: still runs"
 	is "$(jget "$tmp/rf.json" config.blas_core_used)" "Prescott" "... on the library's kernels"
 	jget "$tmp/rf.json" warnings | grep -q "kept the library's core Prescott instead of $best"
@@ -130,6 +130,44 @@ if [ -n "$best" ]; then
 else
 	skip "no AVX on this CPU" "auto raising the core"
 fi
+
+# --- same work everywhere (issue 17): for one CPU and the same options the
+# core does not depend on an inherited OPENBLAS_CORETYPE (this session
+# exports Haswell; a container usually exports nothing)
+used=$(jget "$tmp/q.json" config.blas_core_used)
+is "$(jget "$tmp/q.json" config.blas_core_env)" "null" "no OPENBLAS_CORETYPE: config.blas_core_env null"
+OPENBLAS_CORETYPE=Haswell "$B" --quick --format json >"$tmp/qh.json" 2>"$tmp/qh.err"
+ok $? "--quick with OPENBLAS_CORETYPE=Haswell exits 0"
+is "$(jget "$tmp/qh.json" config.blas_core_used)" "$used" "--quick: the same core with and without OPENBLAS_CORETYPE=Haswell"
+is "$(jget "$tmp/qh.json" config.n)" "$(jget "$tmp/q.json" config.n)" "... and the same N"
+[ ! -s "$tmp/qh.err" ]; ok $? "... and nothing on stderr"
+for v in Haswell Cooperlake SkylakeX Sandybridge Nehalem Penryn Core2 Prescott; do
+	OPENBLAS_CORETYPE=$v "$B" --no-peak --n 200 -r 1 --format json >"$tmp/ev.json" 2>/dev/null
+	got=$(jget "$tmp/ev.json" config.blas_core_used)
+	is "$got" "$used" "OPENBLAS_CORETYPE=$v: runs $used, as without it"
+	is "$(jget "$tmp/ev.json" config.blas_core_env)" "$v" "... config.blas_core_env records $v"
+	if [ "$got" != "$v" ] && jget "$tmp/ev.json" warnings | grep -q "OPENBLAS_CORETYPE=$v ignored"; then
+		ok 0 "... $v cannot run here: the warning says it was ignored"
+	elif [ "$got" != "$v" ]; then
+		jget "$tmp/ev.json" warnings | grep "OPENBLAS_CORETYPE=$v in the environment was overridden" |
+			grep -q -- "--blas-core $v"
+		ok $? "... a warning says $v was overridden and how to force it (--blas-core $v)"
+	else
+		jget "$tmp/ev.json" warnings | grep -q "overridden"; ok $((!$?)) "... $v is the choice: no warning"
+	fi
+done
+# --blas-core: valid names run whatever the environment says, invalid
+# ones are usage errors that list the cores
+OPENBLAS_CORETYPE=Cooperlake "$B" --no-peak --n 200 -r 1 --blas-core Nehalem --format json >"$tmp/bn.json"
+is "$?.$(jget "$tmp/bn.json" config.blas_core_used)" "0.Nehalem" "--blas-core Nehalem over OPENBLAS_CORETYPE=Cooperlake"
+jget "$tmp/bn.json" warnings | grep -q "OPENBLAS_CORETYPE=Cooperlake in the environment was overridden by --blas-core Nehalem"
+ok $? "... and says so"
+"$B" --no-peak --n 200 -r 1 --blas-core nehalem --format json >"$tmp/bl.json"
+is "$(jget "$tmp/bl.json" config.blas_core_used)" "Nehalem" "--blas-core names are case-insensitive"
+OPENBLAS_CORETYPE=Haswell "$B" --no-peak --n 200 -r 1 --blas-core Sky --format json >"$tmp/bx.json" 2>"$tmp/e"
+is "$?" "2" "--blas-core Sky (not a core of this OpenBLAS): usage error"
+grep -q "blas-core.*Cooperlake" "$tmp/e"; ok $? "... naming the valid cores"
+[ ! -s "$tmp/bx.json" ]; ok $? "... and no document"
 
 # --- a CPU without AVX (qemu-user): no SIGILL, an SSE core, even when an
 # inherited OPENBLAS_CORETYPE names AVX2 kernels

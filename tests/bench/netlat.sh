@@ -316,8 +316,8 @@ if [ "$(id -u)" != 0 ]; then
 	skip "needs root (ip netns)" "veth between two namespaces"
 elif ! command -v ip >/dev/null; then
 	skip "ip (iproute2) missing" "veth between two namespaces"
-elif ! ip netns add "nlA$$" 2>"$tmp/ns.err"; then
-	skip "ip netns add refused: $(head -1 "$tmp/ns.err")" "veth between two namespaces"
+elif ! why=$(bash "$GB_ROOT/tests/lib/netns-add.sh" "nlA$$"); then
+	skip "$why" "veth between two namespaces"
 else
 	NS+=("nlA$$" "nlB$$")
 	ip netns add "nlB$$" &&

@@ -294,8 +294,8 @@ grep -q "no ack from 127.0.0.1:9" "$tmp/pe"; ok $? "and says so"
 # starts before its address exists (ping must retry until the network is up)
 if [ "$(id -u)" != 0 ]; then
 	for i in 1 2 3 4; do skip "needs root (ip netns)" "launch -> ping across network namespaces"; done
-elif ! command -v ip >/dev/null || ! ip netns add "gbst-a$$" 2>/dev/null; then
-	for i in 1 2 3 4; do skip "ip netns unavailable" "launch -> ping across network namespaces"; done
+elif ! why=$(bash "$GB_ROOT/tests/lib/netns-add.sh" "gbst-a$$"); then
+	for i in 1 2 3 4; do skip "$why" "launch -> ping across network namespaces"; done
 else
 	A=gbst-a$$ Z=gbst-b$$
 	ip netns add $Z

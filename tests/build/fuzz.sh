@@ -31,12 +31,12 @@ seed() {	# TARGET DIR: the starting corpus
 }
 
 if [ -z "$CC" ]; then
-	skip "clang not installed (apt-get install clang libclang-rt-14-dev)" "libFuzzer runs"
+	skip "clang not installed (scripts/test-deps.sh installs clang and its libclang-rt-N-dev)" "libFuzzer runs"
 	done_testing; exit
 fi
 echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n); int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }' >"$tmp/probe.c"
 if ! "$CC" -fsanitize=fuzzer "$tmp/probe.c" -o "$tmp/probe" 2>"$tmp/probe.err"; then
-	skip "$CC has no libFuzzer runtime (apt-get install libclang-rt-14-dev): $(head -1 "$tmp/probe.err")" "libFuzzer runs"
+	skip "$CC has no libFuzzer runtime (apt-get install libclang-rt-$("$CC" -dumpversion | cut -d. -f1)-dev): $(head -1 "$tmp/probe.err")" "libFuzzer runs"
 	done_testing; exit
 fi
 mkdir -p "$out"

@@ -50,12 +50,17 @@ int main(void)
 	       "AVX-512 CPU (Zen 5), library chose Haswell: SkylakeX");
 	expect(AVX2, -1, "Prescott", "auto", 0, "Haswell", 1, 0, "AVX2+FMA CPU, library Prescott: Haswell");
 	expect(SSE, -1, "Nehalem", "auto", 0, "Nehalem", 0, 0, "no AVX: the library's default");
-	expect(SSE, -1, "Prescott", "auto", 0, "Prescott", 0, 0, "no AVX, Prescott: kept");
+	expect(SSE, -1, "Prescott", "auto", 0, "Nehalem", 1, 0, "no AVX, library Prescott, SSE4.2: Nehalem");
 
-	/* same tier: the library's pick stands */
-	expect(AVX512, -1, "Cooperlake", "auto", 0, "Cooperlake", 0, 0, "Cooperlake on AVX-512: kept");
+	/* same tier: the CPU's features decide, not the library's pick
+	 * (which an inherited OPENBLAS_CORETYPE makes): the same CPU runs
+	 * the same kernels in every environment (issue 17) */
+	expect(AVX512, -1, "Cooperlake", "auto", 0, "SkylakeX", 1, 0, "Cooperlake on AVX-512: SkylakeX");
 	expect(AVX512, -1, "SkylakeX", "auto", 0, "SkylakeX", 0, 0, "SkylakeX on AVX-512: kept");
-	expect(AVX2, -1, "Excavator", "auto", 0, "Excavator", 0, 0, "Excavator on AVX2: kept");
+	expect(AVX512, -1, "Cooperlake", "auto", 1, "SkylakeX", 1, 0,
+	       "OPENBLAS_CORETYPE=Cooperlake on AVX-512: SkylakeX, as without it");
+	expect(AVX2, -1, "Excavator", "auto", 0, "Haswell", 1, 0, "Excavator on AVX2: Haswell");
+	expect(SSE, -1, "Penryn", "auto", 1, "Nehalem", 1, 0, "OPENBLAS_CORETYPE=Penryn on SSE4.2: Nehalem");
 	expect(AVX, -1, "Nehalem", "auto", 0, "Sandybridge", 1, 0, "AVX only (Sandy Bridge): Sandybridge");
 
 	/* VM hides AVX-512 (XCR0 or CPUID): AVX2 tier */
@@ -111,7 +116,28 @@ int main(void)
 
 	/* a core name this table does not know (a newer OpenBLAS) */
 	expect(AVX512, -1, "SapphireRapids", "auto", 0, "SkylakeX", 1, 0, "unknown core on AVX-512: SkylakeX");
-	expect(SSE, -1, "Mystery", "auto", 0, "Mystery", 0, 0, "unknown core, no AVX: kept");
+	expect(SSE, -1, "Mystery", "auto", 0, "Nehalem", 1, 0, "unknown core, no AVX: the features' core");
+
+	/* the invariant itself: for every CPU model, cap and library (or
+	 * inherited) choice, auto picks one core per CPU */
+	int same = 1, shown = 0;
+	for (int gen = NONE; gen <= AVX512; gen++)
+		for (int cap = -1; cap <= GB_ISA_AVX512; cap++) {
+			gb_isa i = cpu(gen, cap);
+			lp_core_choice first, c2;
+			lp_core_select(&i, "Prescott", "auto", 0, &first);
+			for (const struct lp_core_info *k = lp_cores; k->name; k++)
+				for (int env = 0; env <= 1; env++) {
+					lp_core_select(&i, k->name, "auto", env, &c2);
+					if (strcmp(c2.core, first.core) == 0)
+						continue;
+					same = 0;
+					if (shown++ < 5)
+						printf("#   gen %d cap %d: %s (env %d) gives %s, Prescott %s\n", gen,
+						       cap, k->name, env, c2.core, first.core);
+				}
+		}
+	ok(same, "auto: the core depends on the CPU only, never on the library's or the environment's pick");
 
 	/* the table */
 	ok(lp_core_find("skylakex") && lp_core_find("skylakex")->tier == LP_TIER_AVX512, "lookup");

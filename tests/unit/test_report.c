@@ -181,6 +181,12 @@ static void test_json_document(void)
 	is_int(json_integer_value(json_object_get(u, "errno")), EPERM, "unavailable errno");
 	ok(json_is_true(json_object_get(d, "valid")), "valid before any failure");
 	is_int((long long)json_array_size(json_object_get(d, "warnings")), 2, "warning for the unavailable metric and the explicit one");
+	json_t *dist = json_object_get(d, "disturbance");
+	ok(json_is_object(dist) && json_is_boolean(json_object_get(dist, "disturbed")),
+	   "a disturbance object (common/disturb.c; test_disturb checks its members)");
+	ok(json_is_number(json_array_get(json_object_get(dist, "canary_ns"), 0)) &&
+	   json_is_null(json_array_get(json_object_get(dist, "canary_ns"), 1)),
+	   "before gb_report_finish only the first canary is known");
 	json_decref(d);
 	free(buf);
 
@@ -198,7 +204,15 @@ static void test_json_document(void)
 	char *table = render(gb_report_table, &r);
 	ok(strstr(table, "getpid") && strstr(table, "INVALID") && strstr(table, "io_uring_nop  unavailable: EPERM"),
 	   "table shows metrics, unavailable and the verdict");
+	ok(!strstr(table, "disturbed"), "no disturbance line for a run that is not disturbed");
 	free(table);
+	r.disturb.disturbed = 1;
+	gb_strlist_add(&r.disturb.reasons, "a neighbour");
+	table = render(gb_report_table, &r);
+	ok(strstr(table, "\ndisturbed: a neighbour\n\nresult: INVALID") != NULL, "a disturbed run: one line before the result");
+	free(table);
+	r.disturb.disturbed = 0;
+	gb_strlist_free(&r.disturb.reasons);
 
 	char *csv = render(gb_report_csv, &r);
 	ok(strncmp(csv, "bench,label,metric,unit,better,n,", 33) == 0, "CSV header");
