@@ -108,10 +108,10 @@ $(foreach b,$(BENCHES) $(TOOLS),$(eval $(call bench_rule,$(b))))
 
 # ---------------------------------------------------------- guestbench --
 # The multi-call binary: registry/ (the table, the dispatcher), suite/,
-# init/ (PID-1 mode), rounds/ (campaigns) + every benchmark's objects + their
-# libraries, linked once.  The gb-* binaries stay: each is still built on
-# its own, for a guest that needs only one of them.  These folders see
-# each other's headers; common/ sees only its own.
+# init/ (PID-1 mode) + every benchmark's objects + their libraries, linked
+# once.  The gb-* binaries stay: each is still built on its own, for a
+# guest that needs only one of them.  These folders see each other's
+# headers; common/ sees only its own.
 APPS        := registry suite init rounds
 SUITE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(filter-out registry/single.c,$(foreach d,$(APPS),$(wildcard $(d)/*.c))))
 $(SUITE_OBJ): override CFLAGS += $(APPS:%=-I%)

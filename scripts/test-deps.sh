@@ -4,7 +4,9 @@
 # (network namespaces), procps (pgrep, ps: the processes a test left),
 # qemu-user (a CPU model without AVX), xmllint (gb-compare's SVG), clang
 # with libFuzzer (short fuzz runs), qemu-system-x86 + Debian's kernel +
-# cpio (guestbench as PID 1 of a microVM: tests/env/qemu-boot.sh).
+# cpio (guestbench as PID 1 of a microVM: tests/env/qemu-boot.sh), git
+# (tests/build/new-bench.sh copies the tracked tree), strace (diskio's
+# check-then-open race is widened with it).
 # A tool that cannot be installed makes its tests skip with the reason,
 # so a failure here is reported but not fatal.  --list prints every
 # package it stands for (tests/build/link-deps.sh checks the tests' tools
@@ -30,6 +32,8 @@ qemu-system-x86:/usr/bin/qemu-system-x86_64
 linux-image-amd64:/usr/share/doc/linux-image-amd64
 cpio:/usr/bin/cpio
 runc:/usr/sbin/runc
+git:/usr/bin/git
+strace:/usr/bin/strace
 "
 # shellcheck disable=SC2086
 [ "${1:-}" = --list ] && exec sh "$here/apt-want.sh" --list $pairs

@@ -8,6 +8,7 @@
  * that is not ok (timeout, CMD failed or crashed first) makes the run
  * invalid (exit 1) with the round named in invalid_reasons. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,7 @@ int su_launch_main(int argc, char **argv)
 	su_launch_cfg c;
 	memset(&c, 0, sizeof c);
 	c.lfd = -1;
+	c.outdir_fd = -1;
 	const gb_opt opts[] = {
 		{ .name = "ready", .type = GB_OPT_CHOICE, .dest = &ready, .def = "udp",
 		  .choices = "udp|tcp|line:|exit", .metavar = "HOW",
@@ -193,7 +195,10 @@ int su_launch_main(int argc, char **argv)
 	if (cli.npos == 0) {
 		gb_err("launch needs a command: gb-startup launch [options] -- CMD [ARGS...]");
 		rc = GB_EXIT_USAGE;
-	} else if (c.outdir && (stat(c.outdir, &st) < 0 || !S_ISDIR(st.st_mode) || access(c.outdir, W_OK))) {
+	} else if (c.outdir && (stat(c.outdir, &st) < 0 || !S_ISDIR(st.st_mode) || access(c.outdir, W_OK) ||
+				(c.outdir_fd = open(c.outdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)) {
+		/* opened once: the logs go into this directory even if the path
+		 * is later swapped for a link to somewhere else */
 		gb_err("--output-dir %s: not a writable directory", c.outdir);
 		rc = GB_EXIT_USAGE;
 	} else if (c.cgroup && !gb_path_exists(NULL, c.cgroup)) {
@@ -269,6 +274,8 @@ int su_launch_main(int argc, char **argv)
 	free(rd);
 	if (c.lfd >= 0)
 		close(c.lfd);
+	if (c.outdir_fd >= 0)
+		close(c.outdir_fd);
 	gb_cli_free(&cli);
 	return gb_report_finish(&r);
 }

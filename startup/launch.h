@@ -20,6 +20,7 @@ typedef struct su_launch_cfg {
 	int footprint;
 	const char *cgroup;	/* NULL: CMD's process tree */
 	const char *outdir;	/* NULL: CMD's output is read and dropped */
+	int outdir_fd;		/* outdir, opened once: logs are created relative to it */
 	int lfd;		/* the UDP socket or TCP listener, -1 */
 	char addr[64], port[8];	/* what {addr} and {port} become */
 } su_launch_cfg;

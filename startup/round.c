@@ -241,10 +241,14 @@ void su_round_run(const su_launch_cfg *c, su_round *r)
 		argv[i] = su_subst(c->cmd[i], c->addr, c->port, r->nonce);
 
 	if (c->outdir) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s/round-%d.log", c->outdir, r->index);
-		if ((s.log = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-			gb_warnx("%s: %s (CMD's output of this round is not kept)", path, strerror(errno));
+		/* a log, not a result: a previous run's round-N.log is replaced,
+		 * but a symlink planted at that name is never followed */
+		char name[32];
+		snprintf(name, sizeof name, "round-%d.log", r->index);
+		if ((s.log = openat(c->outdir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+				    0644)) < 0)
+			gb_warnx("%s/%s: %s (CMD's output of this round is not kept)", c->outdir, name,
+				 strerror(errno));
 	}
 	int out[2], errp[2];
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {

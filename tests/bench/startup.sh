@@ -143,6 +143,14 @@ ok $? "--ready line:READY"
 is "$(ls "$tmp/out" | tr '\n' ' ')" "round-1.log round-2.log " "--output-dir keeps one log per round, nothing else"
 grep -q "to stderr" "$tmp/out/round-2.log" && grep -q "x READY y" "$tmp/out/round-2.log"
 ok $? "the log holds stdout and stderr"
+# a symlink planted at a log's name is never followed (it used to be
+# opened O_CREAT|O_TRUNC by path: as root, the link's target was emptied)
+mkdir "$tmp/out2"
+echo precious >"$tmp/victim"
+ln -s "$tmp/victim" "$tmp/out2/round-1.log"
+"$B" launch --rounds 1 --ready exit --output-dir "$tmp/out2" --format json -- true >/dev/null 2>"$tmp/o2.err"
+is "$(cat "$tmp/victim")" "precious" "--output-dir: a symlink planted at round-1.log is not followed"
+grep -q "round-1.log" "$tmp/o2.err"; ok $? "and the log that could not be kept is named"
 "$B" launch --rounds 2 --ready exit --format json -- true >"$tmp/x.json"
 ok $? "--ready exit with a command that exits 0"
 "$B" launch --rounds 2 --ready exit --format json -- sh -c 'exit 3' >"$tmp/x3.json" 2>/dev/null

@@ -53,7 +53,8 @@ fi
 "$G" suite --quick --label ci --format json -o "$tmp/s.json" >"$tmp/s.out" 2>"$tmp/s.err"
 ok $? "suite --quick exits 0"
 check "the -o file parses" jget "$tmp/s.json"
-check "stdout (--format json) parses" jget "$tmp/s.out"
+grep -q '^result: ' "$tmp/s.out"
+ok $? "stdout has the summary table (with -o FILE, --format is the file's: the one rule of common/output)"
 is "$(jget "$tmp/s.json" schema)" "guestbench-suite/1" "schema"
 is "$(jget "$tmp/s.json" label)" "ci" "label"
 is "$(jget "$tmp/s.json" quick)" "true" "quick"
@@ -98,7 +99,11 @@ jget "$tmp/k.json" 'runs[bench=linpack]' >/dev/null; ok $((!$?)) "--skip linpack
 echo precious >"$tmp/keep.json"
 "$G" suite --only bogus -o "$tmp/keep.json" 2>/dev/null; is "$?" "2" "--only bogus exits 2"
 "$G" suite --only syscall --skip stream 2>/dev/null; is "$?" "2" "--only with --skip exits 2"
-"$G" suite --format csv 2>/dev/null; is "$?" "2" "--format csv exits 2 (a suite is table or json)"
+"$G" suite --format xml 2>/dev/null; is "$?" "2" "--format xml exits 2"
+"$G" suite --quick --only syscall --format csv >"$tmp/c.csv" 2>/dev/null
+is "$(head -1 "$tmp/c.csv")" "bench,label,metric,unit,better,n,min,max,mean,median,stddev,cv,ci95_lo,ci95_hi,p50,p90,p99,p999,valid" \
+	"--format csv: the benchmarks' CSV columns"
+grep -q '^syscall,unlabelled,getpid,ns,lower,' "$tmp/c.csv"; ok $? "--format csv: a row per metric of every run"
 "$G" suite --quick -o "$tmp" 2>/dev/null; is "$?" "2" "-o a directory exits 2"
 is "$(cat "$tmp/keep.json")" "precious" "a usage error never touches the -o file"
 
