@@ -112,7 +112,7 @@ $(foreach b,$(BENCHES) $(TOOLS),$(eval $(call bench_rule,$(b))))
 # once.  The gb-* binaries stay: each is still built on its own, for a
 # guest that needs only one of them.  These folders see each other's
 # headers; common/ sees only its own.
-APPS        := registry suite init
+APPS        := registry suite init rounds
 SUITE_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(filter-out registry/single.c,$(foreach d,$(APPS),$(wildcard $(d)/*.c))))
 $(SUITE_OBJ): override CFLAGS += $(APPS:%=-I%)
 GB_ALL_OBJ  := $(foreach b,$(BENCHES),$($(b)_OBJ))

@@ -21,6 +21,7 @@
 #include "init.h"
 #include "pid1.h"
 #include "registry.h"
+#include "rounds.h"
 #include "util.h"
 
 /* The commands that are not benchmarks. */
@@ -31,6 +32,7 @@ static const struct command {
 } commands[] = {
 	{ "suite", suite_main, "guestbench suite [options]     run every benchmark, one JSON document" },
 	{ "init", init_main, "guestbench init [--cmdline TEXT]   PID-1 mode: a VM's /init (init --help)" },
+	{ "rounds", rounds_main, "guestbench rounds --env NAME=CMD...  environments in interleaved rounds, one campaign" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

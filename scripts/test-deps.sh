@@ -31,6 +31,7 @@ $fuzzer
 qemu-system-x86:/usr/bin/qemu-system-x86_64
 linux-image-amd64:/usr/share/doc/linux-image-amd64
 cpio:/usr/bin/cpio
+runc:/usr/sbin/runc
 git:/usr/bin/git
 strace:/usr/bin/strace
 "

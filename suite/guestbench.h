@@ -53,6 +53,10 @@ typedef struct suite_doc {
 /* The guestbench-suite/1 document (docs/json.md), written with the same
  * number formatting as the benchmarks' own documents. */
 void suite_json(const suite_doc *s, FILE *f);
+/* A parsed value through common/json's writer (doc.c), numbers as in
+ * every benchmark's document (the campaign of guestbench rounds). */
+struct gb_json;
+void gb_json_put(struct gb_json *j, const char *key, json_t *v);
 
 /* Every run's metrics as CSV, the columns of a benchmark's own CSV. */
 void suite_csv(const suite_doc *s, FILE *f);
