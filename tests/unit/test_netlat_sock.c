@@ -113,8 +113,11 @@ static void test_trickle(void)
 	int k = nl_recv_all(sv[0], buf, sizeof buf, t0 + 300 * MS);
 	int e = errno;
 	double took = (double)(gb_now_ns() - t0) / 1e9;
-	/* bound: the deadline (0.3 s) + one socket timeout (0.1 s); slack for a loaded machine */
-	ok(k == -1 && e == NL_ELATE && took < 0.4 + 1.5,
+	/* bound: the deadline (0.3 s) + one socket timeout (0.1 s); slack for a
+	 * loaded machine.  Either end is right: past the deadline (NL_ELATE),
+	 * or a wait of one timeout with no progress at all (EAGAIN), which a
+	 * starved peer thread can cause on a busy machine */
+	ok(k == -1 && (e == NL_ELATE || e == EAGAIN) && took < 0.4 + 1.5,
 	   "nl_recv_all: a peer trickling 1 byte / 50 ms under a 100 ms timeout ends at the deadline (%.2f s, %s)",
 	   took, strerror(e));
 	close(sv[0]);
@@ -130,7 +133,7 @@ static void test_trickle(void)
 	k = nl_send_all(sv[0], big, n, t0 + 300 * MS);
 	e = errno;
 	took = (double)(gb_now_ns() - t0) / 1e9;
-	ok(k == -1 && e == NL_ELATE && took < 0.4 + 1.5,
+	ok(k == -1 && (e == NL_ELATE || e == EAGAIN) && took < 0.4 + 1.5,
 	   "nl_send_all: a peer reading 64 KiB / 20 ms ends the 64 MiB send at the deadline (%.2f s, %s)", took,
 	   strerror(e));
 	free(big);
