@@ -88,21 +88,27 @@ static int pairable(const cmp_launches *l)
 	return ok;
 }
 
+typedef struct rv {
+	long round;
+	double v;
+} rv;
+
+static int rv_cmp(const void *a, const void *b)
+{
+	return long_cmp(&((const rv *)a)->round, &((const rv *)b)->round);
+}
+
 /* log(other/base) of every round both sides have, into d; returns how
  * many, or -1 when a launch mean is not positive (no logarithm). */
 static long log_ratios(const cmp_launches *b, const cmp_launches *o, double *d)
 {
-	typedef struct {
-		long round;
-		double v;
-	} rv;
 	rv *x = gb_xmalloc((b->k + 1) * sizeof *x), *y = gb_xmalloc((o->k + 1) * sizeof *y);
 	for (size_t i = 0; i < b->k; i++)
 		x[i] = (rv){ b->round[i], b->mean[i] };
 	for (size_t i = 0; i < o->k; i++)
 		y[i] = (rv){ o->round[i], o->mean[i] };
-	qsort(x, b->k, sizeof *x, long_cmp);	/* by round: the first member */
-	qsort(y, o->k, sizeof *y, long_cmp);
+	qsort(x, b->k, sizeof *x, rv_cmp);
+	qsort(y, o->k, sizeof *y, rv_cmp);
 	long n = 0;
 	for (size_t i = 0, j = 0; i < b->k && j < o->k;) {
 		if (x[i].round < y[j].round) {
