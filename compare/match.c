@@ -21,7 +21,8 @@ static const char *const ignored[] = {
 	"dgemm_calibration_gflops", "estimated_run_s", "n_source", "blas_core_library", "blas_core_used",
 	"blas_core_reason", "blas_reexec", "blas_reexec_how", "openblas_config", "isa_flags", "isa_hw_best",
 	"llc_bytes", "array_over_llc", "numa_nodes", "numa_note", "numa_used", "numa_placement", "cpu_list",
-	"huge_coverage", "epsilon", "residual_threshold", "seed", NULL,
+	"huge_coverage", "epsilon", "residual_threshold", "seed", "blas_core_env", "self", "path",
+	"server_port", NULL,
 };
 
 int cmp_config_ignored(const char *key)

@@ -199,6 +199,13 @@ static int run_tests(gb_cli *cli, const opts *o, const plan *pl, const nl_addr *
 	char where[80];
 	nl_addr_str(server, where, sizeof where);
 	gb_kv_str(&rep.config, "mode", mode_names[mode]);
+	/* loopback: the server's port is a free one picked per run, so it goes
+	 * apart ("server_port"): two runs of one set-up have the same config */
+	char *colon = mode == MODE_LOOPBACK ? strrchr(where, ':') : NULL;
+	if (colon) {
+		gb_kv_int(&rep.config, "server_port", atoi(colon + 1));
+		*colon = 0;
+	}
 	gb_kv_str(&rep.config, "server", where);
 	gb_kv_str(&rep.config, "family", nl_addr_family(server) == AF_INET6 ? "ipv6" : "ipv4");
 	gb_kv_num(&rep.config, "duration_per_test", pl->p[0].nintervals * o->interval);
