@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "pid1.h"
 #include "util.h"
 
 /* ------------------------------------------------------------- formats -- */
@@ -173,15 +174,7 @@ static void on_signal(int sig)
 	if (tmp_live)
 		unlink(tmp_name);
 	tmp_live = 0;
-	/* end by the signal itself, so the parent sees what ended us: the
-	 * default action, with the signal no longer blocked by this handler */
-	signal(sig, SIG_DFL);
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	sigprocmask(SIG_UNBLOCK, &s, NULL);
-	raise(sig);
-	_exit(128 + sig);	/* PID 1 ignores its own default-action signals */
+	gb_die_by_signal(sig);
 }
 
 static int render_to(FILE *f, gb_render_fn render, const void *doc)

@@ -13,4 +13,10 @@
  * _exit, because re-raising with SIG_DFL is ignored for PID 1 too. */
 void gb_pid1_signals(void);
 
+/* End this process by 'sig' from its handler (after the handler's clean-up),
+ * so the parent sees what ended it: the default action, with sig unblocked
+ * (a handler runs with its own signal blocked); for PID 1, whose default-
+ * handled signals the kernel drops, exit 128 + sig.  Async-signal-safe. */
+_Noreturn void gb_die_by_signal(int sig);
+
 #endif

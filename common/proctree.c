@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pid1.h"
 #include "proctree.h"
 #include "util.h"
 
@@ -286,18 +287,6 @@ static size_t end_tree(double give_up)
 	}
 }
 
-/* Ends this process by sig: re-raised with the default action, or for PID
- * 1 (whose default-handled signals the kernel drops) an exit. */
-static _Noreturn void die_by(int sig)
-{
-	signal(sig, SIG_DFL);
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	sigprocmask(SIG_UNBLOCK, &s, NULL);
-	raise(sig);
-	_exit(128 + sig);
-}
 
 static void on_fatal(int sig)
 {
@@ -316,7 +305,7 @@ static void on_fatal(int sig)
 	}
 	if (leader > 0)
 		end_tree(FATAL_GIVE_UP_S);
-	die_by(sig);
+	gb_die_by_signal(sig);
 }
 
 static void on_chld(int sig)

@@ -101,15 +101,20 @@ char *gb_xstrdup(const char *s)
 	return d;
 }
 
+static char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		gb_die(GB_EXIT_ENV, "out of memory");
+	return s;
+}
+
 char *gb_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		gb_die(GB_EXIT_ENV, "out of memory");
 	return s;
 }
 
@@ -279,12 +284,9 @@ void gb_strlist_add(gb_strlist *l, const char *s)
 void gb_strlist_addf(gb_strlist *l, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		gb_die(GB_EXIT_ENV, "out of memory");
 	gb_strlist_add(l, s);
 	free(s);
 }

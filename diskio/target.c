@@ -41,6 +41,7 @@
 #include "clock.h"
 #include "fault.h"
 #include "pattern.h"
+#include "pid1.h"
 #include "target.h"
 #include "util.h"
 #include "verify.h"
@@ -58,15 +59,7 @@ static void on_signal(int sig)
 {
 	if (cleanup_name[0])
 		unlinkat(cleanup_dirfd, cleanup_name, 0);
-	/* die of the signal, so the parent sees what happened; sig is
-	 * blocked while its handler runs, hence the unblock */
-	signal(sig, SIG_DFL);
-	raise(sig);
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
-	_exit(128 + sig);	/* as PID 1 the re-raised signal is ignored */
+	gb_die_by_signal(sig);	/* so the parent sees what ended the run */
 }
 
 static void block_signals(int block)
