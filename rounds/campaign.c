@@ -55,8 +55,8 @@ static void render_json(const void *doc, FILE *f)
 		gb_json_arr_end(&j);
 	}
 	gb_json_obj_end(&j);
-	gb_json_put(&j, "resolved_config", c->resolved);
-	gb_json_put(&j, "plans", c->plans);
+	suite_json_put(&j, "resolved_config", c->resolved);
+	suite_json_put(&j, "plans", c->plans);
 	gb_json_obj_end(&j);
 
 	gb_json_arr_begin(&j, "envs");
@@ -69,8 +69,8 @@ static void render_json(const void *doc, FILE *f)
 		gb_json_obj_end(&j);
 	}
 	gb_json_arr_end(&j);
-	gb_json_put(&j, "launches", c->launches);
-	gb_json_put(&j, "warnings", c->warnings);
+	suite_json_put(&j, "launches", c->launches);
+	suite_json_put(&j, "warnings", c->warnings);
 	gb_json_obj_end(&j);
 	gb_json_end(&j);
 }

@@ -188,7 +188,7 @@ int rd_env_parse(rd_env *e, const char *arg, char *msg, size_t len)
 		e->name = NULL;
 		return -1;
 	}
-	/* gb_child_run searches $PATH for a name without a '/' */
+	/* suite_child_run searches $PATH for a name without a '/' */
 	gb_strlcpy(e->path, e->shell ? "/bin/sh" : e->words[0], sizeof e->path);
 	return 0;
 }

@@ -47,7 +47,7 @@ int rd_bench_words(const rd_campaign *c, const rd_bench *b, const rd_env *e, int
 /* The document in the launch's output, or NULL with why.  'doc' gets the
  * parsed document whenever it is a guestbench/1 document, even one that
  * is refused here (kept in the record to show what came back). */
-static int check_doc(const gb_child *ch, const rd_bench *b, const rd_env *e, int plan, json_t **doc,
+static int check_doc(const suite_child *ch, const rd_bench *b, const rd_env *e, int plan, json_t **doc,
 		     char *why, size_t len)
 {
 	json_error_t err;
@@ -106,10 +106,10 @@ json_t *rd_launch(const rd_campaign *c, const rd_env *e, const rd_bench *b, int 
 	char **argv = rd_argv(e, words, nw);
 	const char *status = "ok";
 	json_t *doc = NULL;
-	gb_child ch;
+	suite_child ch;
 
 	gb_utc_now(started);
-	int rc = gb_child_run(e->path, argv, c->timeout, &ch);
+	int rc = suite_child_run(e->path, argv, c->timeout, &ch);
 	if (rc < 0) {
 		status = "failed";
 		snprintf(why, sizeof why, "could not be started: %s", ch.why);
@@ -148,7 +148,7 @@ json_t *rd_launch(const rd_campaign *c, const rd_env *e, const rd_bench *b, int 
 	json_object_set_new(rec, "disturbed", json_is_boolean(dist) ? json_incref(dist) : json_null());
 	json_object_set_new(rec, "document", doc ? doc : json_null());
 
-	gb_child_free(&ch);
+	suite_child_free(&ch);
 	rd_argv_free(argv);
 	return rec;
 }

@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "guestbench.h"	/* gb_child_run; the registry of benchmarks */
+#include "guestbench.h"	/* suite_child_run; the registry of benchmarks */
 
 #define RD_MAX_ENVS 64
 #define RD_MAX_WORDS 256

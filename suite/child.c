@@ -93,7 +93,7 @@ static void keep_last_line(const char *buf, size_t len, char *line, size_t size)
 }
 
 /* Read what one pipe has (non-blocking); -1 at its end (closed). */
-static int take(int fd, gb_child *c, size_t *cap, int is_err, char *ebuf, size_t *elen)
+static int take(int fd, suite_child *c, size_t *cap, int is_err, char *ebuf, size_t *elen)
 {
 	char tmp[16384];
 	ssize_t r = read(fd, tmp, sizeof tmp);
@@ -122,7 +122,7 @@ static int take(int fd, gb_child *c, size_t *cap, int is_err, char *ebuf, size_t
 	return 0;
 }
 
-int gb_child_run(const char *path, char *const argv[], double timeout, gb_child *c)
+int suite_child_run(const char *path, char *const argv[], double timeout, suite_child *c)
 {
 	memset(c, 0, sizeof *c);
 	c->status = -1;
@@ -220,7 +220,7 @@ int gb_child_run(const char *path, char *const argv[], double timeout, gb_child 
 	return 0;
 }
 
-void gb_child_free(gb_child *c)
+void suite_child_free(suite_child *c)
 {
 	free(c->out);
 	c->out = NULL;

@@ -114,7 +114,7 @@ void suite_csv(const suite_doc *s, FILE *f)
 
 /* The same writing for another document made of parsed parts (the
  * campaign of guestbench rounds). */
-void gb_json_put(gb_json *j, const char *key, json_t *v)
+void suite_json_put(gb_json *j, const char *key, json_t *v)
 {
 	put(j, key, v);
 }

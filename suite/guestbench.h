@@ -13,7 +13,7 @@
 int suite_main(int argc, char **argv);
 
 /* What became of one benchmark run as a child process. */
-typedef struct gb_child {
+typedef struct suite_child {
 	int status;		/* exit status, -1 when killed by a signal or never run */
 	int signal;		/* the signal that ended it, 0 none */
 	int timed_out;		/* killed by the suite's --timeout */
@@ -22,7 +22,7 @@ typedef struct gb_child {
 	char last_err[256];	/* the last non-empty line it wrote on stderr */
 	char why[256];		/* set when it could not be started at all */
 	double seconds;
-} gb_child;
+} suite_child;
 
 /* Run the program 'path' (this binary, with argv[0] a benchmark's name
  * that the child dispatches on, or any command: a name without '/' is
@@ -33,8 +33,8 @@ typedef struct gb_child {
  * child of the process is taken as part of it (reaped, killed at the end).
  * Returns 0, or -1 when it could not be started or killed (c->why says
  * why). */
-int gb_child_run(const char *path, char *const argv[], double timeout, gb_child *c);
-void gb_child_free(gb_child *c);
+int suite_child_run(const char *path, char *const argv[], double timeout, suite_child *c);
+void suite_child_free(suite_child *c);
 
 struct gb_env;
 
@@ -56,7 +56,7 @@ void suite_json(const suite_doc *s, FILE *f);
 /* A parsed value through common/json's writer (doc.c), numbers as in
  * every benchmark's document (the campaign of guestbench rounds). */
 struct gb_json;
-void gb_json_put(struct gb_json *j, const char *key, json_t *v);
+void suite_json_put(struct gb_json *j, const char *key, json_t *v);
 
 /* Every run's metrics as CSV, the columns of a benchmark's own CSV. */
 void suite_csv(const suite_doc *s, FILE *f);

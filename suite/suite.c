@@ -39,7 +39,7 @@
 #define MAX_ARGS 64
 
 static void add_skip(suite_doc *s, const char *bench, const char *status, const char *reason,
-		     const gb_child *c)
+		     const suite_child *c)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "bench", json_string(bench));
@@ -53,7 +53,7 @@ static void add_skip(suite_doc *s, const char *bench, const char *status, const 
 }
 
 /* Check one child's document; returns it (owned) or NULL with why. */
-static json_t *take_doc(const reg_bench *a, const gb_child *c, char *why, size_t len)
+static json_t *take_doc(const reg_bench *a, const suite_child *c, char *why, size_t len)
 {
 	json_error_t e;
 	json_t *doc = json_loadb(c->out, c->outlen, 0, &e);
@@ -129,13 +129,13 @@ static int run_one(suite_doc *s, const char *self, const reg_bench *a, double ti
 	}
 	argv[n] = NULL;
 
-	gb_child c;
-	int rc = gb_child_run(self, argv, timeout, &c);
+	suite_child c;
+	int rc = suite_child_run(self, argv, timeout, &c);
 	if (dir[0])
 		remove_scratch(dir);
 	if (rc < 0) {
 		add_skip(s, a->name, "error", c.why, NULL);
-		gb_child_free(&c);
+		suite_child_free(&c);
 		return 1;
 	}
 	json_object_set_new(s->seconds, a->name, json_real(c.seconds));
@@ -167,7 +167,7 @@ static int run_one(suite_doc *s, const char *self, const reg_bench *a, double ti
 		add_skip(s, a->name, "error", why, &c);
 		bad = 1;
 	}
-	gb_child_free(&c);
+	suite_child_free(&c);
 	return bad;
 }
 
