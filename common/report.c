@@ -63,14 +63,6 @@ void gb_kv_bool(gb_kvlist *l, const char *key, int val)
 	kv->i = !!val;
 }
 
-const gb_kv *gb_kv_find(const gb_kvlist *l, const char *key)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].key, key) == 0)
-			return &l->v[i];
-	return NULL;
-}
-
 void gb_kvlist_free(gb_kvlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {

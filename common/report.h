@@ -37,7 +37,6 @@ void gb_kv_int(gb_kvlist *l, const char *key, long long val);
 void gb_kv_num(gb_kvlist *l, const char *key, double val);
 void gb_kv_bool(gb_kvlist *l, const char *key, int val);
 void gb_kv_null(gb_kvlist *l, const char *key);
-const gb_kv *gb_kv_find(const gb_kvlist *l, const char *key);
 void gb_kvlist_free(gb_kvlist *l);
 
 typedef struct gb_metric {
