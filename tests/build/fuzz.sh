@@ -19,7 +19,7 @@ FLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_G
 declare -A SRC=(
 	# every compare/*.c but the command line (compare.c holds main's body)
 	[fuzz_compare_load]="tests/fuzz/fuzz_compare_load.c $(ls compare/*.c | grep -v '^compare/compare\.c$' | tr '\n' ' ')common/util.c common/json.c common/stats.c common/format.c -ljansson -lm"
-	[fuzz_cli]="tests/fuzz/fuzz_cli.c common/cli.c common/util.c common/cgroup.c common/topo.c common/cpuid.c common/parse.c common/fault.c common/output.c common/format.c common/mem.c -lhwloc -lnuma -lm"
+	[fuzz_cli]="tests/fuzz/fuzz_cli.c common/cli.c common/util.c common/cgroup.c common/topo.c common/cpuid.c common/parse.c common/fault.c common/output.c common/pid1.c common/format.c common/mem.c -lhwloc -lnuma -lm"
 )
 seed() {	# TARGET DIR: the starting corpus
 	case $1 in
