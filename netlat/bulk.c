@@ -159,14 +159,24 @@ int nl_client_maerts(const nl_conn *c, const nl_params *p, nl_result *r)
 
 /* ---- server halves ---- */
 
-int nl_serve_stream(nl_session *s)
+/* The session's data connection, with its timeouts, and a chunk buffer. */
+static int accept_stream(nl_session *s, unsigned char **buf)
 {
-	char why[96];
 	int fd = nl_accept_data(s);
 	if (fd < 0)
 		return -1;
 	nl_timeouts(fd, s->timeout_s);
-	unsigned char *buf = chunk_buf(s->h.chunk);
+	*buf = chunk_buf(s->h.chunk);
+	return fd;
+}
+
+int nl_serve_stream(nl_session *s)
+{
+	char why[96];
+	unsigned char *buf;
+	int fd = accept_stream(s, &buf);
+	if (fd < 0)
+		return -1;
 	int rc = 0;
 	for (;;) {
 		int k = nl_recv_all(fd, buf, s->h.chunk, s->deadline);
@@ -193,11 +203,10 @@ int nl_serve_stream(nl_session *s)
 int nl_serve_maerts(nl_session *s)
 {
 	char why[96];
-	int fd = nl_accept_data(s);
+	unsigned char *buf;
+	int fd = accept_stream(s, &buf);
 	if (fd < 0)
 		return -1;
-	nl_timeouts(fd, s->timeout_s);
-	unsigned char *buf = chunk_buf(s->h.chunk);
 	/* the client says stop; the hello's duration is only the upper bound */
 	uint64_t end = gb_now_ns() + ((uint64_t)s->h.warmup_ms + s->h.duration_ms) * 1000000ull;
 	if (end > s->deadline)
