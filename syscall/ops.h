@@ -9,6 +9,7 @@
 #ifndef GB_SYSCALL_OPS_H
 #define GB_SYSCALL_OPS_H
 
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "clock.h"
@@ -19,6 +20,13 @@ typedef struct sc_ctx {
 	int err;		/* set-up: errno behind 'why' (0 if none) */
 	void *priv;		/* the operation's own state */
 	int cpu_a, cpu_b;	/* placement for two-thread operations */
+	/* operations on more CPUs (TLB shootdowns) place themselves: the
+	 * CPUs they may use, how many (a CPU quota caps it), who set them,
+	 * and, filled by the set-up, the CPUs it used ("0,1,2") */
+	const cpu_set_t *place;
+	int nplace;
+	const char *place_from;
+	char cpus_used[256];
 } sc_ctx;
 
 typedef struct sc_op {
@@ -34,7 +42,7 @@ typedef struct sc_op {
 
 /* Defined in the ops_*.c files, gathered by the table in syscall.c. */
 extern const sc_op sc_ops_kernel[];	/* ops_kernel.c: plain system calls */
-extern const sc_op sc_ops_memory[];	/* ops_memory.c: mmap, page faults */
+extern const sc_op sc_ops_memory[];	/* ops_memory.c: mmap, page faults, TLB shootdowns */
 extern const sc_op sc_ops_ipc[];	/* ops_ipc.c: pipe, futex, signal */
 extern const sc_op sc_ops_cpu[];	/* ops_cpu.c: CPUID, RDTSC(P) */
 extern const sc_op sc_ops_uring[];	/* ops_uring.c: io_uring NOP */

@@ -57,6 +57,8 @@ static void describe_ops(char *choices, size_t clen, char *epilog, size_t elen)
 struct placement {
 	int cpu_a, cpu_b;
 	const char *from;	/* "--cpus" or "this environment" */
+	cpu_set_t set;		/* all of them, for operations on more CPUs */
+	int n;			/* how many may be used: a CPU quota caps the effective set */
 };
 
 static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const struct placement *pl,
@@ -67,6 +69,9 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 	memset(&ctx, 0, sizeof ctx);
 	ctx.cpu_a = pl->cpu_a;
 	ctx.cpu_b = pl->cpu_b;
+	ctx.place = &pl->set;
+	ctx.nplace = pl->n;
+	ctx.place_from = pl->from;
 
 	if (op->cpus == 2 && pl->cpu_b < 0) {
 		gb_report_unavailable(r, op->name, 0, "needs two CPUs; %s allows one", pl->from);
@@ -113,7 +118,9 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 	double total_us = m->st.median * LI_CALLS / 1000.0;
 	gb_kv_num(&m->extra, "total_10000_calls_us", total_us);
 	gb_kv_int(&m->extra, "iterations_per_sample", (long long)res.iters);
-	if (op->cpus) {
+	if (ctx.cpus_used[0]) {
+		gb_kv_str(&m->extra, "cpus", ctx.cpus_used);
+	} else if (op->cpus) {
 		char cpus[32];
 		snprintf(cpus, sizeof cpus, "%d,%d", ctx.cpu_a, op->cpus == 2 ? ctx.cpu_b : ctx.cpu_a);
 		gb_kv_str(&m->extra, "cpus", cpus);
@@ -162,10 +169,12 @@ int syscall_main(int argc, char **argv)
 		gb_err("%s", err);
 		return rc;
 	}
-	struct placement pl = { -1, -1, cli.c.cpus ? "--cpus" : "this environment" };
+	struct placement pl = { -1, -1, cli.c.cpus ? "--cpus" : "this environment", cpus, CPU_COUNT(&cpus) };
 	for (int c = 0, k = 0; c < CPU_SETSIZE && k < 2; c++)
 		if (CPU_ISSET(c, &cpus))
 			*(k++ ? &pl.cpu_b : &pl.cpu_a) = c;
+	if (!cli.c.cpus && gb_effective_get()->ncpus < pl.n)
+		pl.n = gb_effective_get()->ncpus;
 
 	gb_report r;
 	gb_report_init(&r, &cli);
