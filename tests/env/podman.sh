@@ -229,6 +229,24 @@ for mode in 13a 13b 13c; do
 	done
 done
 
+# --- the campaign recipe (docs/how-to-compare.md, "Campaigns"): a
+# long-lived container whose PID 1 waits (netlat's server), launches by
+# podman exec, interleaved with native ones
+name=gb$$
+if timeout -k 5 120 "${P[@]}" "${RUN[@]}" -d --name "$name" "$IMG" netlat server --port 0 >/dev/null 2>"$tmp/d.err"; then
+	"$G" rounds --rounds 2 --quick --only syscall --env native="$G" \
+		--env podman="${P[*]} exec $name guestbench" -o "$tmp/campaign.json" >"$tmp/r.out" 2>"$tmp/r.err"
+	is "$?" 0 "guestbench rounds, native vs podman exec, 2 rounds of syscall --quick: exit 0"
+	sed 's/^/#   /' "$tmp/r.err" | head -5
+	is "$(grep -c '"status": "ok"' "$tmp/campaign.json")" 4 "every launch ok"
+	is "$(jget "$tmp/campaign.json" 'launches[env=podman].document.env.container.runtime')" podman \
+		"the podman launch's fingerprint says podman"
+	is "$(jget "$tmp/campaign.json" 'launches[env=podman].document.env.kernel.seccomp')" 2 "and seccomp mode 2"
+	"${P[@]}" stop -t 5 "$name" >/dev/null 2>&1; ok $? "podman stop: the waiting PID 1 ends on SIGTERM"
+else
+	ok 1 "podman run -d (the campaign's container): $(tail -1 "$tmp/d.err")"
+fi
+
 # --- nothing left: no container, no cgroup, no conmon
 "${P[@]}" ps -aq >"$tmp/ps" 2>&1
 [ ! -s "$tmp/ps" ]; ok $? "no container left (every run was --rm)"
