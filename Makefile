@@ -7,6 +7,7 @@
 #   make test       build, then every test (tests/run); installs what tests need
 #   make deps       apt-get install whatever is missing (run first automatically)
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
+#   make image      an OCI image of bin/guestbench: build/image/guestbench-{oci,docker}.tar
 #   V=1             show the commands
 #
 # Rules kept here on purpose:
@@ -65,7 +66,7 @@ ifneq ($(shell sh scripts/deps.sh --missing),)
 NEED_DEPS := build-deps
 endif
 
-.PHONY: all deps build-deps run test install clean check-static asan list-benches initramfs
+.PHONY: all deps build-deps run test install clean check-static asan list-benches initramfs image
 all: $(BENCHES:%=bin/gb-%) $(TOOLS:%=bin/gb-%) bin/guestbench
 
 # `make deps`: everything, for the build, the tests and the VM boot test
@@ -174,6 +175,15 @@ INITRAMFS ?= $(BUILD)/initramfs.cpio
 initramfs: bin/guestbench
 	$(Q)command -v cpio >/dev/null || GB_EXTRA_DEPS=cpio:/usr/bin/cpio scripts/deps.sh
 	$(Q)scripts/initramfs.sh $(INITRAMFS) bin/guestbench
+
+# An OCI image holding only bin/guestbench, its gb-* links and /tmp
+# (scripts/image.sh, docs/image.md): an OCI archive and a docker-archive,
+# reproducible (timestamps from the git commit), built with umoci and skopeo.
+IMAGE_DIR ?= $(BUILD)/image
+image: bin/guestbench
+	$(Q)command -v umoci >/dev/null && command -v skopeo >/dev/null || \
+	    GB_EXTRA_DEPS="umoci:/usr/bin/umoci skopeo:/usr/bin/skopeo" scripts/deps.sh
+	$(Q)scripts/image.sh $(IMAGE_DIR) bin/guestbench
 
 # The benchmark list, for tests that must cover every one of them.
 list-benches:

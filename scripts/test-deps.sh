@@ -6,7 +6,9 @@
 # with libFuzzer (short fuzz runs), qemu-system-x86 + Debian's kernel +
 # cpio (guestbench as PID 1 of a microVM: tests/env/qemu-boot.sh), git
 # (tests/build/new-bench.sh copies the tracked tree), strace (diskio's
-# check-then-open race is widened with it).
+# check-then-open race is widened with it), umoci + skopeo (make image,
+# tests/build/image.sh), podman with runc, netavark (its bridge network,
+# which calls iptables) (tests/env/podman.sh).
 # A tool that cannot be installed makes its tests skip with the reason,
 # so a failure here is reported but not fatal.  --list prints every
 # package it stands for (tests/build/link-deps.sh checks the tests' tools
@@ -34,6 +36,11 @@ cpio:/usr/bin/cpio
 runc:/usr/sbin/runc
 git:/usr/bin/git
 strace:/usr/bin/strace
+umoci:/usr/bin/umoci
+skopeo:/usr/bin/skopeo
+podman:/usr/bin/podman
+netavark:/usr/lib/podman/netavark
+iptables:/usr/share/doc/iptables/copyright
 "
 # shellcheck disable=SC2086
 [ "${1:-}" = --list ] && exec sh "$here/apt-want.sh" --list $pairs
