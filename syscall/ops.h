@@ -19,6 +19,7 @@ typedef struct sc_ctx {
 	int err;		/* set-up: errno behind 'why' (0 if none) */
 	void *priv;		/* the operation's own state */
 	int cpu_a, cpu_b;	/* placement for two-thread operations */
+	const char *regime;	/* set-up: the state of the woken CPU, when it matters */
 } sc_ctx;
 
 typedef struct sc_op {
