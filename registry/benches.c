@@ -28,6 +28,9 @@
  *                         127.0.0.1 (5 s each after 1 s of warm-up each)
  *   startup         10 s  its defaults: 1000 rounds of each of 7 spawn
  *                         methods, 0.1-1 ms each (measured ~5 s here)
+ *   timer           40 s  its defaults: 10,000 wake-ups at 1 ms per CPU
+ *                         twice (nanosleep, timerfd), ~6 s of cross-CPU
+ *                         wake-ups, ~1 s of clock reads
  *
  * The suite's --timeout (default 15 min per benchmark) only catches a
  * benchmark that hangs; it is not part of the budget.
@@ -44,7 +47,8 @@
 	X(linpack,      "--time-limit 90s",   "gflops",                                       0) \
 	X(diskio,       "--time-limit 60s",   "randread_4k_iops randread_4k_latency.p99",     1) \
 	X(netlat,       "--duration 25s",     "tcp_rr_latency.p50 tcp_stream_gbps",           0) \
-	X(startup,      "",                   "spawn_posix_spawn",                            0)
+	X(startup,      "",                   "spawn_posix_spawn",                            0) \
+	X(timer,        "",                   "wakeup_nanosleep.p50 cross_wake_idle.p50",     0)
 
 #define DECLARE(name, args, headline, scratch) int name##_main(int argc, char **argv);
 BENCHES(DECLARE)

@@ -217,7 +217,8 @@ static uint64_t loop_futex(void *ctx, uint64_t n)
 /* The partner sleeps in FUTEX_WAIT while this thread spins IDLE_NS (its
  * own CPU stays running, so only the partner's is idle); then one timed
  * wake-up, and a spin until the answer is seen (no second sleeper, no
- * second regime).  Only that part is timed: a sample of n round trips
+ * second regime; no PAUSE in the spins, as common/busy.c says why).
+ * Only that part is timed: a sample of n round trips
  * lasts n x 2 ms (the op's max_iters keeps n small). */
 static uint64_t loop_futex_idle(void *ctx, uint64_t n)
 {
@@ -227,12 +228,12 @@ static uint64_t loop_futex_idle(void *ctx, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t until = gb_now_ns() + IDLE_NS;
 		while (gb_now_ns() < until)
-			__builtin_ia32_pause();
+			;
 		uint64_t t0 = gb_now_ns();
 		atomic_store(&p->seq, s + 1);
 		gb_futex_wake(&p->seq, 1);
 		while (atomic_load(&p->seq) != s + 2)
-			__builtin_ia32_pause();
+			;
 		t += gb_now_ns() - t0;
 		s += 2;
 	}
