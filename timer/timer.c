@@ -47,7 +47,8 @@ static const uint64_t sweep_ns[] = { 0, 20000, 50000, 100000, 200000, 500000, 10
 typedef struct run {
 	gb_report *r;
 	const char *only;
-	int ncpu, *cpu;
+	int ncpu, *cpu;		/* the CPUs of --cpus or of the effective set */
+	int nwake;		/* wake-up threads: ncpu, capped by a CPU quota */
 	int64_t interval_ns;
 	uint64_t loops, warmup, limit_ns, wakes, idle_ns;
 	int prio, quick, dma;
@@ -147,14 +148,14 @@ static void report_wake(run *u, const char *stem, const tm_wake_cpu *res)
 	gb_hist *all = gb_xmalloc(sizeof *all), *h = gb_xmalloc(sizeof *h);
 	gb_hist_init(all);
 	uint64_t total = 0, over_all = 0, overruns = 0;
-	for (int i = 0; i < u->ncpu; i++)
+	for (int i = 0; i < u->nwake; i++)
 		total += res[i].n;
-	double *blocks_all = gb_xmalloc((total / WAKE_BLOCK + (size_t)u->ncpu + 1) * sizeof *blocks_all);
+	double *blocks_all = gb_xmalloc((total / WAKE_BLOCK + (size_t)u->nwake + 1) * sizeof *blocks_all);
 	uint32_t *scratch = gb_xmalloc(WAKE_BLOCK * sizeof *scratch);
 	size_t nall = 0;
 	char name[64], why[160];
 	const char *are = "median lateness of each block of 100 consecutive wake-ups (us)";
-	for (int i = 0; i < u->ncpu; i++) {
+	for (int i = 0; i < u->nwake; i++) {
 		const tm_wake_cpu *c = &res[i];
 		snprintf(name, sizeof name, "%s_cpu%d", stem, c->cpu);
 		if (!c->n) {
@@ -185,7 +186,7 @@ static void report_wake(run *u, const char *stem, const tm_wake_cpu *res)
 	if (all->n) {
 		gb_metric *m = tm_metric_hist(u->r, stem, all, over_all, blocks_all, nall, are);
 		gb_kv_int(&m->extra, "overruns", (long long)overruns);
-		gb_kv_int(&m->extra, "threads", u->ncpu);
+		gb_kv_int(&m->extra, "threads", u->nwake);
 		gb_kv_num(&m->extra, "interval_us", (double)u->interval_ns / 1e3);
 	}
 	free(scratch);
@@ -199,17 +200,17 @@ static void part_wake(run *u, tm_wake_kind kind)
 	const char *stem = kind == TM_NANOSLEEP ? "wakeup_nanosleep" : "wakeup_timerfd";
 	gb_progress("%s", stem);
 	tm_wake_cfg cfg = {
-		.kind = kind, .ncpu = u->ncpu, .cpu = u->cpu, .interval_ns = u->interval_ns,
+		.kind = kind, .ncpu = u->nwake, .cpu = u->cpu, .interval_ns = u->interval_ns,
 		.loops = u->loops, .warmup = u->warmup, .limit_ns = u->limit_ns, .prio = u->prio,
 	};
-	tm_wake_cpu *res = gb_xcalloc((size_t)u->ncpu, sizeof *res);
+	tm_wake_cpu *res = gb_xcalloc((size_t)u->nwake, sizeof *res);
 	char why[256];
 	int e = tm_wake_run(&cfg, res, why, sizeof why);
 	if (e)
 		gb_report_unavailable(u->r, stem, e, "%s", why);
 	else
 		report_wake(u, stem, res);
-	tm_wake_free(res, u->ncpu);
+	tm_wake_free(res, u->nwake);
 	free(res);
 }
 
@@ -409,7 +410,7 @@ int timer_main(int argc, char **argv)
 		  .help = "SCHED_FIFO priority of the measuring threads; 0 = SCHED_OTHER (as cyclictest -p)" },
 		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = PARTS, .metavar = "LIST",
 		  .help = "run only these parts, comma-separated" },
-		{ .name = "wakes", .type = GB_OPT_INT, .dest = &wakes, .def = "1000", .quick = "100", .min = 10,
+		{ .name = "wakes", .type = GB_OPT_INT, .dest = &wakes, .def = "1000", .quick = "60", .min = 10,
 		  .max = 1000000, .metavar = "N",
 		  .help = "cross-CPU wake-ups per regime (the sweep takes a fifth per idle time)" },
 		{ .name = "idle", .type = GB_OPT_DURATION, .dest = &idle, .def = "2ms", .min = 0, .max = 1,
@@ -420,7 +421,7 @@ int timer_main(int argc, char **argv)
 		GB_OPT_END,
 	};
 	static const gb_optdef defaults[] = {
-		{ "repeat", "10000", "1000" },	/* cyclictest -l 10000, as the anchor */
+		{ "repeat", "10000", "600" },	/* cyclictest -l 10000, as the anchor; --quick: 2 x 0.6 s */
 		{ "warmup", "0", NULL },	/* cyclictest keeps every wake-up */
 		{ NULL },
 	};
@@ -457,6 +458,11 @@ int timer_main(int argc, char **argv)
 	for (int c = 0; c < CPU_SETSIZE; c++)
 		if (CPU_ISSET(c, &set))
 			u.cpu[u.ncpu++] = c;
+	/* a thread per effective CPU: a CPU quota of 1.5 means 2 (topo.h);
+	 * --cpus names them all */
+	u.nwake = u.ncpu;
+	if (!cli.c.cpus && gb_effective_get()->ncpus < u.nwake)
+		u.nwake = gb_effective_get()->ncpus;
 	u.interval_ns = (int64_t)llround(interval * 1e9);
 	u.loops = (uint64_t)(loops ? loops : cli.c.repeat);
 	u.warmup = (uint64_t)cli.c.warmup;
@@ -475,10 +481,10 @@ int timer_main(int argc, char **argv)
 		free(u.cpu);
 		return GB_EXIT_ENV;
 	}
-	uint64_t bytes = u.loops * sizeof(uint32_t) * (uint64_t)u.ncpu;
+	uint64_t bytes = u.loops * sizeof(uint32_t) * (uint64_t)u.nwake;
 	if ((selected(&u, "nanosleep") || selected(&u, "timerfd")) && bytes > gb_effective_get()->mem / 4) {
 		gb_err("--loops %llu: %llu bytes of samples for %d CPUs exceed a quarter of the %llu bytes "
-		       "this process may use", (unsigned long long)u.loops, (unsigned long long)bytes, u.ncpu,
+		       "this process may use", (unsigned long long)u.loops, (unsigned long long)bytes, u.nwake,
 		       (unsigned long long)gb_effective_get()->mem);
 		gb_cli_free(&cli);
 		free(u.cpu);
@@ -488,13 +494,13 @@ int timer_main(int argc, char **argv)
 	gb_report r;
 	gb_report_init(&r, &cli);
 	u.r = &r;
-	char list[256];
+	char list[2048];
 	size_t n = 0;
 	list[0] = 0;
-	for (int i = 0; i < u.ncpu && n < sizeof list; i++)
+	for (int i = 0; i < u.nwake && n < sizeof list; i++)
 		n += (size_t)snprintf(list + n, sizeof list - n, "%s%d", i ? "," : "", u.cpu[i]);
 	gb_kv_str(&r.config, "cpu_list", list);
-	gb_kv_int(&r.config, "threads", u.ncpu);
+	gb_kv_int(&r.config, "threads", u.nwake);
 	gb_kv_str(&r.config, "policy", u.prio ? "SCHED_FIFO" : "SCHED_OTHER");
 	gb_kv_int(&r.config, "loops_per_thread", (long long)u.loops);
 	gb_kv_str(&r.config, "clocksource", r.env->clocksource);

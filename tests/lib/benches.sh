@@ -34,6 +34,7 @@ declare -A BENCH_META=(
 	[linpack]="threads=config.threads numa=config.numa_used"
 	[diskio]="dir uring=config.io_uring_error"
 	[netlat]="net"
+	[timer]="threads=config.threads"
 )
 
 bench_meta() {
