@@ -264,13 +264,23 @@ static void report_cross(run *u, const char *name, const series *s, const char *
 	free(h);
 }
 
+/* Every cross-CPU metric unavailable, for one reason. */
+static void cross_unavailable(run *u, int err, const char *why)
+{
+	gb_report_unavailable(u->r, "cross_wake_busy", err, "%s", why);
+	gb_report_unavailable(u->r, "cross_wake_idle", err, "%s", why);
+	for (size_t p = 0; p < NSWEEP; p++) {
+		char name[64];
+		snprintf(name, sizeof name, "cross_wake_idle_%lluus", (unsigned long long)(sweep_ns[p] / 1000));
+		gb_report_unavailable(u->r, name, err, "%s", why);
+	}
+}
+
 static void part_cross(run *u)
 {
 	static const char *const names[] = { "cross_wake_busy", "cross_wake_idle" };
 	if (u->ncpu < 2) {
-		for (int i = 0; i < 2; i++)
-			gb_report_unavailable(u->r, names[i], 0, "needs two CPUs; this run has one");
-		gb_report_unavailable(u->r, "cross_wake_idle_*", 0, "needs two CPUs; this run has one");
+		cross_unavailable(u, 0, "needs two CPUs; this run has one");
 		return;
 	}
 	gb_progress("cross");
@@ -278,8 +288,7 @@ static void part_cross(run *u)
 	tm_cross_cfg cfg = { .waker_cpu = u->cpu[0], .target_cpu = u->cpu[1], .prio = u->prio };
 	tm_cross *x = tm_cross_start(&cfg, why, sizeof why);
 	if (!x) {
-		for (int i = 0; i < 2; i++)
-			gb_report_unavailable(u->r, names[i], 0, "%s", why);
+		cross_unavailable(u, 0, why);
 		return;
 	}
 	/* the two regimes: the same wake-up after the same pause, only the

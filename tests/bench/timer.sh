@@ -19,7 +19,7 @@ is "$(jget "$tmp/t.json" bench)" "timer" "bench"
 is "$(jget "$tmp/t.json" valid)" "true" "valid"
 for key in config.cpu_list config.threads config.policy config.priority config.interval \
 	config.loops_per_thread config.mlock config.dma_latency config.clock_trusted \
-	config.clock_trust_reason config.busy_method disturbance; do
+	config.clock_trust_reason disturbance; do
 	jget "$tmp/t.json" "$key" >/dev/null
 	ok $? "key $key present"
 done
@@ -62,7 +62,7 @@ for m in $names; do
 done
 is "$missing" "" "every metric is a result (with its statistics) or unavailable with a reason"
 is "$badpct" "" "percentiles never decrease: p50 <= p90 <= p99 <= p99.9 <= max"
-[ "$measured" -gt 20 ]; ok $? "most metrics measured here ($measured)"
+[ "$measured" -ge 19 ]; ok $? "most metrics measured here ($measured; 19 even on one CPU)"
 is "$(jget "$tmp/t.json" 'results[name=wakeup_nanosleep].wakeups')" "$((600 * ncpu))" \
 	"every wake-up of every thread is in the overall histogram (600 x $ncpu)"
 is "$(jget "$tmp/t.json" 'results[name=wakeup_nanosleep].unit')" "us" "wake-up latency in us"
@@ -80,8 +80,9 @@ if [ "$ncpu" -ge 2 ]; then
 	ok $? "the idle regime says how long the target was idle"
 	jget "$tmp/t.json" 'results[name=clock_backwards].exchanges' >/dev/null
 	ok $? "time across CPUs: exchanges counted"
+	jget "$tmp/t.json" config.busy_method >/dev/null; ok $? "how the target was kept busy is recorded"
 else
-	skip "one CPU here" "cross-CPU regimes"; skip "one CPU here" "idle regime"; skip "one CPU here" "exchanges"
+	for w in "cross-CPU regimes" "idle regime" "exchanges" "busy method"; do skip "one CPU here" "$w"; done
 fi
 grep -q "^wakeup_nanosleep " "$tmp/table.txt" && grep -q "result: valid" "$tmp/table.txt"
 ok $? "the table on stdout"
