@@ -70,7 +70,7 @@ static void *side_b(void *arg)
 	return NULL;
 }
 
-int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, tm_mono *out, char *why, size_t len)
+int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, uint64_t limit_ns, tm_mono *out, char *why, size_t len)
 {
 	struct exchange x;
 	memset(&x, 0, sizeof x);
@@ -98,12 +98,17 @@ int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, tm_mono *out, char *why, 
 		snprintf(why, len, "cannot start a thread on CPU %d: %s", cpu_b, strerror(e));
 		return e;
 	}
-	/* A opens each round; a spin that lasts past 1 s means B is not
-	 * running at all (a CPU taken away): stop rather than hang */
-	x.slot = (int64_t)gb_now_ns();
+	/* A opens each round.  The exchange needs both threads running at
+	 * once: on CPUs shared with other work each turn may wait for a time
+	 * slice, so the exchange also stops at limit_ns (the count says how
+	 * many were made), and a spin past 1 s means B does not run at all */
+	uint64_t start = gb_now_ns();
+	x.slot = (int64_t)start;
 	x.turn = 1;
 	for (uint64_t k = 1; k < rounds; k++) {
 		uint64_t t0 = gb_now_ns();
+		if (t0 - start > limit_ns)
+			break;
 		while (x.turn != 2 * k)
 			if (gb_now_ns() - t0 > 1000000000ull)
 				goto done;

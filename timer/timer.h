@@ -149,9 +149,9 @@ typedef struct tm_mono {
 
 /* Count the backward steps of n pairs (pure). */
 void tm_mono_count(const tm_pair *p, size_t n, tm_mono *out);
-/* Two threads pinned to cpu_a and cpu_b exchange 'rounds' timestamps each
- * way; 0, or an errno with why. */
-int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, tm_mono *out, char *why, size_t len);
+/* Two threads pinned to cpu_a and cpu_b exchange up to 'rounds'
+ * timestamps each way, for at most limit_ns; 0, or an errno with why. */
+int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, uint64_t limit_ns, tm_mono *out, char *why, size_t len);
 
 /* --------------------------------------------------------- tsc.c -- */
 
