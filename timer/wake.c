@@ -26,11 +26,13 @@
 #include "timer.h"
 #include "util.h"
 
+/* The threads start one after another and each takes its first deadline
+ * from its own start, as cyclictest's do: their deadlines are not
+ * aligned (cyclictest -A aligns them; coincident timers on every CPU are
+ * another figure, with the host's timer work bunched together). */
 struct waker {
 	const tm_wake_cfg *cfg;
 	tm_wake_cpu *res;
-	_Atomic int *go;	/* every thread starts its first interval at once */
-	_Atomic int *ready;
 };
 
 /* Sleep until *deadline: 0, or an errno. */
@@ -72,9 +74,6 @@ static void *waker_main(void *arg)
 	} else if ((r->err = tm_rt_apply(c->prio))) {
 		snprintf(r->what, sizeof r->what, "sched_setscheduler(SCHED_FIFO %d)", c->prio);
 	}
-	(*w->ready)++;
-	while (!*w->go)
-		sched_yield();
 	if (r->err)
 		goto out;
 
@@ -108,7 +107,6 @@ int tm_wake_run(const tm_wake_cfg *cfg, tm_wake_cpu *res, char *why, size_t len)
 {
 	pthread_t *th = gb_xcalloc((size_t)cfg->ncpu, sizeof *th);
 	struct waker *w = gb_xcalloc((size_t)cfg->ncpu, sizeof *w);
-	_Atomic int go = 0, ready = 0;
 	int started = 0, err = 0;
 
 	for (int i = 0; i < cfg->ncpu; i++) {
@@ -128,7 +126,7 @@ int tm_wake_run(const tm_wake_cfg *cfg, tm_wake_cpu *res, char *why, size_t len)
 		/* a small stack: with MCL_FUTURE every thread's stack is locked */
 		pthread_attr_setstacksize(&attr, 256 * 1024);
 		pthread_attr_setaffinity_np(&attr, sizeof one, &one);
-		w[i] = (struct waker){ cfg, &res[i], &go, &ready };
+		w[i] = (struct waker){ cfg, &res[i] };
 		err = pthread_create(&th[i], &attr, waker_main, &w[i]);
 		pthread_attr_destroy(&attr);
 		if (err) {
@@ -137,9 +135,6 @@ int tm_wake_run(const tm_wake_cfg *cfg, tm_wake_cpu *res, char *why, size_t len)
 		}
 		started++;
 	}
-	while (ready < started)
-		sched_yield();
-	go = 1;
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	free(th);
