@@ -21,7 +21,7 @@
 # <name>_main(), its line in registry/benches.c (the table of the
 # multi-call bin/guestbench, which links every benchmark listed here) and
 # a word here (`make BENCHES="syscall stream"` builds one not listed yet).
-BENCHES := syscall stream randomaccess linpack diskio netlat startup cpu
+BENCHES := syscall stream randomaccess linpack diskio netlat startup timer cpu
 
 # Programs built the same way that are not benchmarks (the suite does not
 # run them): `make TOOLS=compare` builds one that is not listed yet.

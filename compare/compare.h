@@ -301,6 +301,12 @@ const char *cmp_verdict_short(cmp_verdict v);
 /* Add to 'out' one line per fingerprint difference that moves results. */
 void cmp_fingerprint_diff(const cmp_env *base, const cmp_env *other, gb_strlist *out);
 
+/* ---------------------------------------------------------- trust.c -- */
+
+/* A run of gb-timer whose config says clock_trusted: false adds one
+ * warning naming the environment and gb-timer's reason (once). */
+void cmp_trust_warn(gb_strlist *warnings, const cmp_run *run, const char *label);
+
 /* ---------------------------------------------------------- text.c -- */
 
 /* src into dst[size] for a table: control characters become '?', with md

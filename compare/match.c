@@ -22,7 +22,7 @@ static const char *const ignored[] = {
 	"blas_core_reason", "blas_reexec", "blas_reexec_how", "openblas_config", "isa_flags", "isa_hw_best",
 	"llc_bytes", "array_over_llc", "numa_nodes", "numa_note", "numa_used", "numa_placement", "cpu_list",
 	"huge_coverage", "epsilon", "residual_threshold", "seed", "blas_core_env", "self", "path",
-	"server_port", NULL,
+	"server_port", "clock_trusted", "clock_trust_reason", NULL,
 };
 
 int cmp_config_ignored(const char *key)
@@ -211,6 +211,8 @@ static void match_side(cmp_result *r, cmp_side *s, const cmp_env *base, const cm
 			gb_strlist_addf(&s->extra, "%s (%s: benchmark not run)", other->runs[i].bench, base->label);
 	}
 	cmp_fingerprint_diff(base, other, &s->fpwarn);
+	for (size_t i = 0; i < other->nruns; i++)	/* gb-timer's verdict on its clocks */
+		cmp_trust_warn(&r->warnings, &other->runs[i], other->label);
 }
 
 void cmp_match(cmp_result *r, const cmp_env *base, const cmp_env *others, size_t nothers, double alpha,
@@ -230,6 +232,8 @@ void cmp_match(cmp_result *r, const cmp_env *base, const cmp_env *others, size_t
 				gb_strlist_addf(&r->warnings, "%s in %s was marked invalid (\"valid\": false)", bb->bench,
 						base->label);
 	}
+	for (size_t i = 0; i < base->nruns; i++)	/* gb-timer's verdict on its clocks */
+		cmp_trust_warn(&r->warnings, &base->runs[i], base->label);
 	r->side = gb_xcalloc(nothers ? nothers : 1, sizeof *r->side);
 	r->nside = nothers;
 	for (size_t i = 0; i < nothers; i++)

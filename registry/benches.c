@@ -28,6 +28,9 @@
  *                         127.0.0.1 (5 s each after 1 s of warm-up each)
  *   startup         10 s  its defaults: 1000 rounds of each of 7 spawn
  *                         methods, 0.1-1 ms each (measured ~5 s here)
+ *   timer           40 s  its defaults: 10,000 wake-ups at 1 ms per CPU
+ *                         twice (nanosleep, timerfd), ~6 s of cross-CPU
+ *                         wake-ups, ~1 s of clock reads
  *   cpu             25 s  its defaults: the anchor's 10 s prime run on 1
  *                         thread and on every CPU, then the chain (< 1 s)
  *
@@ -47,6 +50,7 @@
 	X(diskio,       "--time-limit 60s",   "randread_4k_iops randread_4k_latency.p99",     1) \
 	X(netlat,       "--duration 25s",     "tcp_rr_latency.p50 tcp_stream_gbps",           0) \
 	X(startup,      "",                   "spawn_posix_spawn",                            0) \
+	X(timer,        "",                   "wakeup_nanosleep.p50 cross_wake_idle.p50",     0) \
 	X(cpu,          "",                   "prime_1t prime_all chain_1t",                  0)
 
 #define DECLARE(name, args, headline, scratch) int name##_main(int argc, char **argv);

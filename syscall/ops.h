@@ -27,6 +27,7 @@ typedef struct sc_ctx {
 	int nplace;
 	const char *place_from;
 	char cpus_used[256];
+	const char *regime;	/* set-up: the state of the woken CPU, when it matters */
 } sc_ctx;
 
 typedef struct sc_op {

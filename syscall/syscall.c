@@ -125,6 +125,8 @@ static void run_op(gb_report *r, const sc_op *op, const gb_batch *cfg, const str
 		snprintf(cpus, sizeof cpus, "%d,%d", ctx.cpu_a, op->cpus == 2 ? ctx.cpu_b : ctx.cpu_a);
 		gb_kv_str(&m->extra, "cpus", cpus);
 	}
+	if (ctx.regime)	/* a cross-CPU wake-up: was the woken CPU running or idle? */
+		gb_kv_str(&m->extra, "regime", ctx.regime);
 	gb_metric_note(m, "10k calls: %.3g ms", total_us / 1000);
 	gb_info("%s: %llu iterations per sample, median %.1f ns", op->name, (unsigned long long)res.iters,
 		m->st.median);

@@ -6,7 +6,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 OPS="getpid getppid clock_gettime_vdso clock_gettime_syscall gettimeofday read write open_close
 stat fstat sched_yield mmap_munmap page_fault pipe_roundtrip pipe_roundtrip_cross futex_roundtrip
-futex_roundtrip_cross signal cpuid rdtsc rdtscp io_uring_nop"
+futex_roundtrip_cross futex_roundtrip_cross_idle signal cpuid rdtsc rdtscp io_uring_nop"
 
 # --- a full quick run, JSON to a file, table on stdout
 "$B" --quick --label ci -o "$tmp/s.json" >"$tmp/table.txt" 2>"$tmp/err.txt"
@@ -106,6 +106,25 @@ ok $? "one CPU given: the cross-CPU round trip is unavailable, blaming --cpus"
 grep -q "CPU 1000 not available here" "$tmp/e"; ok $? "and names the CPU"
 "$B" --threads 2 2>"$tmp/e"; is "$?" "2" "a common option that does not apply exits 2"
 grep -q "does not apply to gb-syscall" "$tmp/e"; ok $? "and says it does not apply"
+
+# --- the cross-CPU futex wake-up: one regime per figure (issue 18).  A
+# wake-up of a running CPU and one of a CPU that has halted differ 20x in
+# a VM; each metric says which one it measured, and the two never share
+# one figure.
+"$B" --only futex_roundtrip_cross,futex_roundtrip_cross_idle -r 2 --min-time 1ms --format json >"$tmp/x.json"
+ok $? "the two futex cross regimes run"
+for op in futex_roundtrip_cross futex_roundtrip_cross_idle; do
+	if jget "$tmp/x.json" "unavailable[name=$op]" >/dev/null; then
+		skip "$op unavailable here: $(jget "$tmp/x.json" "unavailable[name=$op].reason")" "$op regime"
+		continue
+	fi
+	reg=$(jget "$tmp/x.json" "results[name=$op].regime")
+	case $op in
+	*_idle) want="idle" ;;
+	*) want="busy" ;;
+	esac
+	is "${reg%%:*}" "$want" "$op records its regime ($reg)"
+done
 
 # --- limits: a tiny time limit still limits; a huge --repeat uses no stack
 "$B" --only getpid,cpuid -r 50 --time-limit 1ns --format json >"$tmp/t.json"

@@ -35,6 +35,7 @@ declare -A BENCH_META=(
 	[diskio]="dir uring=config.io_uring_error"
 	[netlat]="net"
 	[cpu]="threads=config.threads"
+	[timer]="threads=config.threads"
 )
 
 bench_meta() {

@@ -41,6 +41,9 @@ static const struct { const char *name; int nr; } names[] = {
 	{ "set_mempolicy", __NR_set_mempolicy }, { "mbind", __NR_mbind },
 	{ "migrate_pages", __NR_migrate_pages }, { "move_pages", __NR_move_pages },
 	{ "sched_setaffinity", __NR_sched_setaffinity }, { "perf_event_open", __NR_perf_event_open },
+	/* gb-timer's refusals (tests/bench/timer.sh) */
+	{ "timerfd_create", __NR_timerfd_create }, { "clock_gettime", __NR_clock_gettime },
+	{ "sched_setscheduler", __NR_sched_setscheduler },
 };
 
 static int errno_of(const char *s)
