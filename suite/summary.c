@@ -60,7 +60,19 @@ void suite_table(const suite_doc *s, FILE *f)
 	gb_env_summary(s->env, env, sizeof env);
 	fprintf(f, "guestbench suite %s  label %s  %s%s\n%s\n\n", GB_VERSION, s->label, s->started,
 		s->quick ? "  (quick)" : "", env);
-	fprintf(f, "%-13s %-44s %8s  %s\n", "bench", "headline", "seconds", "result");
+	/* the headline column is as wide as the widest headline, so the
+	 * seconds and results stay in one column whatever a benchmark reports */
+	int w = 44;
+	for (size_t i = 0; i < reg_nbenches; i++) {
+		json_t *run = by_bench(s->runs, reg_benches[i].name);
+		char hl[256];
+		if (run) {
+			headline(&reg_benches[i], run, hl, sizeof hl);
+			if ((int)strlen(hl) > w)
+				w = (int)strlen(hl);
+		}
+	}
+	fprintf(f, "%-13s %-*s %8s  %s\n", "bench", w, "headline", "seconds", "result");
 
 	int nrun = 0, ninvalid = 0, nskip = 0, ndisturbed = 0;
 	for (size_t i = 0; i < reg_nbenches; i++) {
@@ -74,7 +86,7 @@ void suite_table(const suite_doc *s, FILE *f)
 			snprintf(t, sizeof t, "%.1f", json_number_value(secs));
 		if (sk) {
 			nskip++;
-			fprintf(f, "%-13s %-44s %8s  skipped (%s): %s\n", a->name, "-", t,
+			fprintf(f, "%-13s %-*s %8s  skipped (%s): %s\n", a->name, w, "-", t,
 				json_string_value(json_object_get(sk, "status")),
 				json_string_value(json_object_get(sk, "reason")));
 			continue;
@@ -83,11 +95,11 @@ void suite_table(const suite_doc *s, FILE *f)
 		ndisturbed += json_is_true(json_object_get(json_object_get(run, "disturbance"), "disturbed"));
 		headline(a, run, hl, sizeof hl);
 		if (json_is_true(json_object_get(run, "valid"))) {
-			fprintf(f, "%-13s %-44s %8s  valid\n", a->name, hl, t);
+			fprintf(f, "%-13s %-*s %8s  valid\n", a->name, w, hl, t);
 		} else {
 			const char *why = json_string_value(json_array_get(json_object_get(run, "invalid_reasons"), 0));
 			ninvalid++;
-			fprintf(f, "%-13s %-44s %8s  INVALID%s%s\n", a->name, hl, t, why ? ": " : "", why ? why : "");
+			fprintf(f, "%-13s %-*s %8s  INVALID%s%s\n", a->name, w, hl, t, why ? ": " : "", why ? why : "");
 		}
 	}
 	fprintf(f, "\nresult: %s (%d run%s, %d invalid, %d skipped, %d disturbed)\n",
