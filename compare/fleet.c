@@ -43,6 +43,26 @@ static const char *doc_version(json_t *doc)
 	return json_is_string(v) ? json_string_value(v) : "unknown";
 }
 
+/* The first version that differs from *first among a document's own and
+ * its runs' (a suite's), or NULL; *first is set by the first one seen.
+ * A document without one is not compared: nothing to tell. */
+static const char *other_version(json_t *doc, const char **first)
+{
+	json_t *runs = json_object_get(doc, "runs"), *r;
+	size_t i, n = json_is_array(runs) ? json_array_size(runs) : 0;
+	for (i = 0; i <= n; i++) {
+		r = i == 0 ? doc : json_array_get(runs, i - 1);
+		json_t *v = json_object_get(r, "version");
+		if (!json_is_string(v))
+			continue;
+		if (!*first)
+			*first = json_string_value(v);
+		else if (strcmp(*first, json_string_value(v)) != 0)
+			return json_string_value(v);
+	}
+	return NULL;
+}
+
 int cmp_fleet_check_input(const cmp_input *in, char *err, size_t errlen)
 {
 	if (in->campaign) {
@@ -53,11 +73,10 @@ int cmp_fleet_check_input(const cmp_input *in, char *err, size_t errlen)
 	const char *first = NULL, *first_path = NULL;
 	for (size_t i = 0; i < in->n; i++)
 		for (size_t d = 0; d < in->unit[i].ndocs; d++) {
-			const char *v = doc_version(in->unit[i].docs[d]);
-			if (!first) {
-				first = v;
+			const char *v = other_version(in->unit[i].docs[d], &first);
+			if (!first_path && first)
 				first_path = in->unit[i].path;
-			} else if (strcmp(first, v) != 0) {
+			if (v) {
 				cmp_set_err(err, errlen, "--fleet: mixed versions: %s was written by guestbench %.40s, "
 					    "%s by %.40s; a fleet summary compares hosts running the same version "
 					    "(one image everywhere)", in->unit[i].path, v, first_path, first);
