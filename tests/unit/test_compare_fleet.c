@@ -168,6 +168,18 @@ static void test_known_fleet(void)
 		lines += *p == '\n';
 	is_int((long long)lines, 1 + 5 + 6, "CSV: a header and one row per metric and host (5 + 6)");
 	free(buf);
+	static const char *const text_formats[] = { "table", "markdown" };
+	for (int k = 0; k < 2; k++) {
+		mf = open_memstream(&buf, &len);
+		cmp_fleet_render(&f, text_formats[k], mf);
+		fclose(mf);
+		char *rank1 = strstr(buf, k ? "| 1 | host-5 | 2.58x |" : "\n1     host-5  2.58x");
+		ok(rank1 != NULL, "%s: host-5 ranked first with its score", text_formats[k]);
+		ok(strstr(buf, "host-6 (blocked by seccomp)") != NULL, "%s: the missing metric and its reason", text_formats[k]);
+		if (!rank1)
+			printf("%s", buf);
+		free(buf);
+	}
 	done(&in, envs, nenv, &f);
 }
 
