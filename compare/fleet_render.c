@@ -186,17 +186,28 @@ static void text(const cmp_fleet *f, FILE *out, int md)
 			snprintf(title, sizeof title, "%s/%s missing on", b, n);
 			list(out, title, &f->m[i].missing, md);
 		}
+	/* why the slowest hosts were disturbed is what a reader wants next;
+	 * the others' reasons would bury it (every run on a busy host says
+	 * something): they are counted here and listed in the JSON */
+	size_t others = 0;
 	for (size_t r = 0; r < f->nhost; r++) {
 		const cmp_env *e = f->host[f->by_rank[r]].env;
-		if (e->disturbed.n || e->failed.n) {
-			char title[CMP_MAX_NAME * 2 + 32], l[CMP_MAX_NAME * 2 + 1];
-			cmp_clip(l, sizeof l, e->label, md);
-			snprintf(title, sizeof title, "disturbed runs of %s", l);
-			list(out, title, &e->disturbed, md);
-			snprintf(title, sizeof title, "failed launches of %s", l);
-			list(out, title, &e->failed, md);
+		if (!e->disturbed.n && !e->failed.n)
+			continue;
+		if (r >= f->slowest) {
+			others++;
+			continue;
 		}
+		char title[CMP_MAX_NAME * 2 + 32], l[CMP_MAX_NAME * 2 + 1];
+		cmp_clip(l, sizeof l, e->label, md);
+		snprintf(title, sizeof title, "disturbed runs of %s", l);
+		list(out, title, &e->disturbed, md);
+		snprintf(title, sizeof title, "failed launches of %s", l);
+		list(out, title, &e->failed, md);
 	}
+	if (others)
+		fprintf(out, "\n%zu other host%s had disturbed runs or failed launches (the JSON lists them)\n", others,
+			others == 1 ? "" : "s");
 	list(out, "warnings", &f->warnings, md);
 	fprintf(out, "\n%seach host's value is the mean of its launch means; median, p10, p90 across hosts "
 		"(linear between order statistics); tail: p90 / median (times) or median / p10 (rates); x median: "

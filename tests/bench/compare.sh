@@ -236,6 +236,8 @@ if why=$(fleet_cgroups) && [ -x "$GB_BIN/gb-syscall" ]; then
 	done
 	"$B" --fleet "$tmp/fleet" >"$tmp/fleet.txt"
 	grep -Eq '^1 +node-0[123] ' "$tmp/fleet.txt"; ok $? "the table ranks a throttled host first"
+	sed -n '/^disturbed runs of node-01/,/^$/p' "$tmp/fleet.txt" | grep -q "CPU quota throttled"
+	ok $? "and says, under the slowest hosts, that node-01's run was throttled"
 	[ $failed = 0 ] || cat "$tmp/fleet.txt"
 else
 	skip "${why:-bin/gb-syscall not built}" "a simulated fleet of 20 cgroup-limited runs"
