@@ -231,8 +231,10 @@ if why=$(fleet_cgroups) && [ -x "$GB_BIN/gb-syscall" ]; then
 	slow=$(for r in 0 1 2; do jget "$tmp/fleet.json" "hosts[$r].host"; done | sort | tr '\n' ' ')
 	is "$slow" "node-01 node-02 node-03 " "the three slowest hosts are the three most throttled (0.05, 0.08, 0.12 CPU)"
 	for m in getpid read; do
-		jget "$tmp/fleet.json" "metrics[name=$m].slowest" | grep -q '"node-01"'
-		ok $? "$m: the most throttled host (node-01) is among its 3 slowest"
+		# per metric, one throttled run may escape (its batch calibration ran
+		# while throttled, or a busy machine hid the quota): two of three must show
+		n=$(jget "$tmp/fleet.json" "metrics[name=$m].slowest" | grep -oE '"node-0[123]"' | sort -u | wc -l)
+		[ "$n" -ge 2 ]; ok $? "$m: its 3 slowest hosts include at least 2 of the 3 most throttled ($n)"
 	done
 	"$B" --fleet "$tmp/fleet" >"$tmp/fleet.txt"
 	grep -Eq '^1 +node-0[123] ' "$tmp/fleet.txt"; ok $? "the table ranks a throttled host first"
