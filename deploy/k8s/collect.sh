@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-n|--namespace) [ $# -ge 2 ] || usage "$1 needs a value"; ns=$2; shift 2 ;;
 	-l|--selector) [ $# -ge 2 ] || usage "$1 needs a value"; selector=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,$ { /^#/!q; s/^# \{0,1\}//; p; }' "$0"; exit 0 ;;
 	-*) usage "unknown option '$1'" ;;
 	*) [ -z "$out" ] || usage "one OUTDIR only ('$out', then '$1')"; out=$1; shift ;;
 	esac

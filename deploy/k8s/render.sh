@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 	--cpu) [ $# -ge 2 ] || usage "--cpu needs a value"; cpu=$2; shift 2 ;;
 	--memory) [ $# -ge 2 ] || usage "--memory needs a value"; memory=$2; shift 2 ;;
 	--quick) quick=1; shift ;;
-	-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,$ { /^#/!q; s/^# \{0,1\}//; p; }' "$0"; exit 0 ;;
 	job|fleet) [ -z "${what:-}" ] || usage "one manifest at a time (job or fleet)"; what=$1; shift ;;
 	*) usage "unknown argument '$1'" ;;
 	esac
