@@ -20,7 +20,7 @@
 # or none matched.  KUBECTL=... overrides the kubectl command (tests).
 set -u
 kubectl=${KUBECTL:-kubectl}
-ns= selector=app.kubernetes.io/name=guestbench out=
+ns='' selector=app.kubernetes.io/name=guestbench out=''
 BEGIN_MARK='----- guestbench output begin -----'
 END_MARK='----- guestbench output end'
 

@@ -11,7 +11,7 @@
 # Exit status: 0 printed; 2 usage (the message names the option).
 set -eu
 here=$(dirname "$0")
-image= nodes= cpu=2 memory=2Gi quick=
+image='' nodes='' cpu=2 memory=2Gi quick=''
 usage() {
 	echo "render.sh: $1" >&2
 	echo "usage: render.sh --image REF [--nodes N] [--cpu N] [--memory SIZE] [--quick] job|fleet" >&2

@@ -42,8 +42,8 @@ is "$?" 1 "an unrendered template is not a manifest to apply"
 grep -q "render the template" "$tmp/out"; ok $? "and the check says to render it"
 
 # --- each field that matters, broken: the check fails and says why
-# break NAME FILE SED-SCRIPT WANT: the broken copy must fail with WANT
-break() {
+# broken NAME FILE SED-SCRIPT WANT: the broken copy must fail with WANT
+broken() {
 	sed "$3" "$2" >"$tmp/broken.yaml"
 	if cmp -s "$2" "$tmp/broken.yaml"; then ok 1 "$1: the edit changed nothing (test bug)"; return; fi
 	chk "$tmp/broken.yaml" >"$tmp/out" 2>&1
@@ -51,30 +51,30 @@ break() {
 	if [ $rc = 1 ] && grep -q -- "$4" "$tmp/out"; then ok 0 "$1: refused ($4)"
 	else ok 1 "$1: refused ($4)"; echo "#   exit $rc: $(cat "$tmp/out")"; fi
 }
-break "limits.cpu != requests.cpu" "$tmp/job.yaml" '0,/^ *limits:/!{0,/cpu: "2"/s/cpu: "2"/cpu: "1"/}' \
+broken "limits.cpu != requests.cpu" "$tmp/job.yaml" '0,/^ *limits:/!{0,/cpu: "2"/s/cpu: "2"/cpu: "1"/}' \
 	'requests.cpu 2 != limits.cpu 1'
-break "memory limit missing" "$tmp/job.yaml" '0,/^ *limits:/!{/memory:/d}' 'requests.memory and limits.memory'
-break "half a CPU" "$tmp/job.yaml" 's/cpu: "2"/cpu: 500m/' 'not a whole number of CPUs'
-break "restartPolicy OnFailure" "$tmp/job.yaml" 's/restartPolicy: Never/restartPolicy: OnFailure/' 'must be Never'
-break "retries" "$tmp/job.yaml" 's/backoffLimit: 0/backoffLimit: 6/' 'must not be retried'
-break "no --label" "$tmp/job.yaml" 's/ --label $(NODE_NAME)//' 'label $(NODE_NAME) missing'
-break "not JSON" "$tmp/job.yaml" 's/ --format json//' 'as JSON'
-break "not the PID-1 mode" "$tmp/job.yaml" 's/^            - init$/            - suite/' "PID-1 mode"
-break "node name from the pod's name" "$tmp/job.yaml" 's/fieldPath: spec.nodeName/fieldPath: metadata.name/' \
+broken "memory limit missing" "$tmp/job.yaml" '0,/^ *limits:/!{/memory:/d}' 'requests.memory and limits.memory'
+broken "half a CPU" "$tmp/job.yaml" 's/cpu: "2"/cpu: 500m/' 'not a whole number of CPUs'
+broken "restartPolicy OnFailure" "$tmp/job.yaml" 's/restartPolicy: Never/restartPolicy: OnFailure/' 'must be Never'
+broken "retries" "$tmp/job.yaml" 's/backoffLimit: 0/backoffLimit: 6/' 'must not be retried'
+broken "no --label" "$tmp/job.yaml" 's/ --label $(NODE_NAME)//' 'label $(NODE_NAME) missing'
+broken "not JSON" "$tmp/job.yaml" 's/ --format json//' 'as JSON'
+broken "not the PID-1 mode" "$tmp/job.yaml" 's/^            - init$/            - suite/' "PID-1 mode"
+broken "node name from the pod's name" "$tmp/job.yaml" 's/fieldPath: spec.nodeName/fieldPath: metadata.name/' \
 	'downward API'
-break "a DaemonSet" "$tmp/job.yaml" 's|^apiVersion: batch/v1|apiVersion: apps/v1|; s/^kind: Job/kind: DaemonSet/' \
+broken "a DaemonSet" "$tmp/job.yaml" 's|^apiVersion: batch/v1|apiVersion: apps/v1|; s/^kind: Job/kind: DaemonSet/' \
 	'apps/v1/DaemonSet'
-break "shared PID namespace" "$tmp/job.yaml" 's/shareProcessNamespace: false/shareProcessNamespace: true/' \
+broken "shared PID namespace" "$tmp/job.yaml" 's/shareProcessNamespace: false/shareProcessNamespace: true/' \
 	'own PID namespace'
-break "no /tmp" "$tmp/job.yaml" '/mountPath: \/tmp/d' 'volume at /tmp'
-break "image left out" "$tmp/job.yaml" 's|image: registry.example/guestbench:0.1.0|image: GUESTBENCH_IMAGE|' \
+broken "no /tmp" "$tmp/job.yaml" '/mountPath: \/tmp/d' 'volume at /tmp'
+broken "image left out" "$tmp/job.yaml" 's|image: registry.example/guestbench:0.1.0|image: GUESTBENCH_IMAGE|' \
 	'not an image reference'
-break "anti-affinity on zones" "$tmp/fleet.yaml" 's|topologyKey: kubernetes.io/hostname|topologyKey: topology.kubernetes.io/zone|' \
+broken "anti-affinity on zones" "$tmp/fleet.yaml" 's|topologyKey: kubernetes.io/hostname|topologyKey: topology.kubernetes.io/zone|' \
 	'one per node'
-break "anti-affinity selecting other pods" "$tmp/fleet.yaml" \
+broken "anti-affinity selecting other pods" "$tmp/fleet.yaml" \
 	's|^                  app.kubernetes.io/instance: guestbench-fleet|                  app.kubernetes.io/instance: other|' 'one per node'
-break "completions != parallelism" "$tmp/fleet.yaml" 's/^  parallelism: 20/  parallelism: 5/' 'must be the same'
-break "per-index retries" "$tmp/fleet.yaml" 's/backoffLimitPerIndex: 0/backoffLimitPerIndex: 2/' 'must not be retried'
+broken "completions != parallelism" "$tmp/fleet.yaml" 's/^  parallelism: 20/  parallelism: 5/' 'must be the same'
+broken "per-index retries" "$tmp/fleet.yaml" 's/backoffLimitPerIndex: 0/backoffLimitPerIndex: 2/' 'must not be retried'
 sed 's/^          resources:$/          resources: {}/' "$tmp/job.yaml" >"$tmp/flow.yaml"
 chk "$tmp/flow.yaml" >"$tmp/out" 2>&1
 is "$?" 2 "YAML outside the subset (a flow mapping): exit 2"
