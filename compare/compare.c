@@ -30,7 +30,10 @@ static void render_table(const void *r, FILE *f) { cmp_render(r, "table", f); }
 static void render_markdown(const void *r, FILE *f) { cmp_render(r, "markdown", f); }
 static void render_csv(const void *r, FILE *f) { cmp_render(r, "csv", f); }
 static void render_json(const void *r, FILE *f) { cmp_render(r, "json", f); }
+static void render_jsonl(const void *r, FILE *f) { cmp_render(r, "jsonl", f); }
 static void render_svg(const void *r, FILE *f) { cmp_svg(r, f); }
+
+#define NFMT(t) (sizeof(t) / sizeof(t)[0])
 
 /* gb-compare's formats (common/output's rule picks one); the first is
  * what a person reads. */
@@ -39,6 +42,7 @@ static const gb_format formats[] = {
 	{ .name = "markdown", .ext = ".md", .ext2 = ".markdown", .render = render_markdown },
 	{ .name = "csv", .ext = ".csv", .render = render_csv },
 	{ .name = "json", .ext = ".json", .render = render_json },
+	{ .name = "jsonl", .ext = ".jsonl", .ext2 = ".ndjson", .render = render_jsonl },
 };
 
 static int check_svg(const char *v, char *msg, unsigned len)
@@ -56,6 +60,7 @@ static void render_fleet_table(const void *f, FILE *o) { cmp_fleet_render(f, "ta
 static void render_fleet_markdown(const void *f, FILE *o) { cmp_fleet_render(f, "markdown", o); }
 static void render_fleet_csv(const void *f, FILE *o) { cmp_fleet_render(f, "csv", o); }
 static void render_fleet_json(const void *f, FILE *o) { cmp_fleet_render(f, "json", o); }
+static void render_fleet_jsonl(const void *f, FILE *o) { cmp_fleet_render(f, "jsonl", o); }
 
 /* The fleet summary's formats: the same names and extensions. */
 static const gb_format fleet_formats[] = {
@@ -63,6 +68,7 @@ static const gb_format fleet_formats[] = {
 	{ .name = "markdown", .ext = ".md", .ext2 = ".markdown", .render = render_fleet_markdown },
 	{ .name = "csv", .ext = ".csv", .render = render_fleet_csv },
 	{ .name = "json", .ext = ".json", .render = render_fleet_json },
+	{ .name = "jsonl", .ext = ".jsonl", .ext2 = ".ndjson", .render = render_fleet_jsonl },
 };
 
 static int json_file(const struct dirent *d)
@@ -121,11 +127,11 @@ static int fleet(const gb_cli *cli, const char *format, int drop, long long slow
 	}
 	err[0] = 0;
 	const gb_format *screen = cli->c.output ? (strcmp(cli->c.output, "-") == 0 ? NULL : fleet_formats)
-						: gb_format_pick(fleet_formats, 4, format, NULL, fleet_formats);
-	if (cli->c.quiet || !screen || screen->render == render_fleet_json || screen->render == render_fleet_csv)
+						: gb_format_pick(fleet_formats, NFMT(fleet_formats), format, NULL, fleet_formats);
+	if (cli->c.quiet || !screen || (screen->render != render_fleet_table && screen->render != render_fleet_markdown))
 		for (size_t i = 0; i < f.warnings.n; i++)
 			gb_warnx("%s", f.warnings.v[i]);
-	rc = gb_output_emit(fleet_formats, 4, format, cli->c.output, cli->c.quiet, &f) != 0 ? GB_EXIT_INVALID
+	rc = gb_output_emit(fleet_formats, NFMT(fleet_formats), format, cli->c.output, cli->c.quiet, &f) != 0 ? GB_EXIT_INVALID
 											       : GB_EXIT_OK;
 	cmp_fleet_free(&f);
 out:
@@ -145,7 +151,7 @@ int compare_main(int argc, char **argv)
 	int drop = 0, fleet_mode = 0;
 	long long slowest = 3;
 	const gb_opt opts[] = {
-		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|markdown|csv|json",
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|markdown|csv|json|jsonl",
 		  .metavar = "FMT",
 		  .help = "output format (default: table; with -o FILE: from its extension; -o -: json)" },
 		{ .name = "svg", .type = GB_OPT_STRING, .dest = &svg, .metavar = "FILE", .check = check_svg,
@@ -241,8 +247,8 @@ int compare_main(int argc, char **argv)
 
 	/* warnings belong on stderr when stdout carries no notes for a reader */
 	const gb_format *screen = cli.c.output ? (strcmp(cli.c.output, "-") == 0 ? NULL : formats)
-					       : gb_format_pick(formats, 4, format, NULL, formats);
-	if (cli.c.quiet || !screen || screen->render == render_json || screen->render == render_csv)
+					       : gb_format_pick(formats, NFMT(formats), format, NULL, formats);
+	if (cli.c.quiet || !screen || (screen->render != render_table && screen->render != render_markdown))
 		for (size_t i = 0; i < r.warnings.n; i++)
 			gb_warnx("%s", r.warnings.v[i]);
 	if (gb_output_emit(formats, sizeof formats / sizeof formats[0], format, cli.c.output,

@@ -369,7 +369,7 @@ int cmp_fleet_check_input(const cmp_input *in, char *err, size_t errlen);
 int cmp_fleet_build(cmp_fleet *f, const cmp_env *hosts, size_t n, size_t slowest, char *err, size_t errlen);
 void cmp_fleet_free(cmp_fleet *f);
 
-/* fleet_render.c: table, markdown, csv, json (guestbench-fleet/1). */
+/* fleet_render.c: table, markdown, csv, json (guestbench-fleet/1), jsonl. */
 void cmp_fleet_render(const cmp_fleet *f, const char *format, FILE *out);
 
 /* ---------------------------------------------------- render/svg.c --- */

@@ -1,5 +1,5 @@
-/* fleet_render.c - a fleet summary (fleet.c) as a table, Markdown, CSV or
- * JSON (schema guestbench-fleet/1, docs/compare.md "Fleets").
+/* fleet_render.c - a fleet summary (fleet.c) as a table, Markdown, CSV,
+ * JSON (schema guestbench-fleet/1, docs/compare.md "Fleets") or JSON Lines.
  *
  * One model, four renderings: the table and Markdown are for a person
  * (one row per metric, then the hosts ranked slowest first), CSV is one
@@ -330,9 +330,52 @@ static void json(const cmp_fleet *f, FILE *out)
 	gb_json_end(&j);
 }
 
+/* JSON Lines: one line per metric and host (the CSV's rows), self-
+ * contained for loaders: the host's value, its x median and rank, and the
+ * fleet's median, p10 and p90 beside it. */
+static void jsonl(const cmp_fleet *f, FILE *out)
+{
+	for (size_t i = 0; i < f->nm; i++) {
+		const cmp_fleet_metric *m = &f->m[i];
+		for (size_t k = 0; k < m->n; k++) {
+			const cmp_fleet_host *h = &f->host[m->v[k].host];
+			json_t *s = h->env->ndocs ? json_object_get(h->env->docs[0], "started") : NULL;
+			gb_json j;
+			gb_json_init(&j, out, 0);
+			gb_json_obj_begin(&j, NULL);
+			gb_json_str(&j, "schema", "guestbench-fleet-metric/1");
+			gb_json_str(&j, "timestamp", json_is_string(s) ? json_string_value(s) : NULL);
+			gb_json_str(&j, "bench", m->bench);
+			gb_json_str(&j, "name", m->name);
+			gb_json_num(&j, "value", m->v[k].value);
+			gb_json_str(&j, "stat", "mean of launch means");
+			gb_json_str(&j, "unit", m->unit);
+			gb_json_str(&j, "better", m->lower ? "lower" : "higher");
+			gb_json_num(&j, "x_median", m->v[k].cost);
+			gb_json_int(&j, "metric_rank", (long long)(k + 1));
+			gb_json_obj_begin(&j, "fleet");
+			gb_json_int(&j, "hosts", (long long)m->n);
+			gb_json_num(&j, "median", m->median);
+			gb_json_num(&j, "p10", m->p10);
+			gb_json_num(&j, "p90", m->p90);
+			gb_json_obj_end(&j);
+			gb_json_obj_begin(&j, "labels");
+			gb_json_str(&j, "label", h->env->label);
+			gb_json_str(&j, "version", f->version);
+			gb_json_num(&j, "host_score", h->score);
+			gb_json_int(&j, "host_rank", (long long)h->rank);
+			gb_json_obj_end(&j);
+			gb_json_obj_end(&j);
+			gb_json_end(&j);
+		}
+	}
+}
+
 void cmp_fleet_render(const cmp_fleet *f, const char *format, FILE *out)
 {
-	if (strcmp(format, "json") == 0)
+	if (strcmp(format, "jsonl") == 0)
+		jsonl(f, out);
+	else if (strcmp(format, "json") == 0)
 		json(f, out);
 	else if (strcmp(format, "csv") == 0)
 		csv(f, out);
