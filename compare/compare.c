@@ -211,6 +211,11 @@ int compare_main(int argc, char **argv)
 		gb_cli_free(&cli);
 		return rc;
 	}
+	if (gb_cli_isset(&cli, "slowest")) {
+		gb_err("--slowest N names the slowest hosts of a fleet: it goes with --fleet");
+		gb_cli_free(&cli);
+		return GB_EXIT_USAGE;
+	}
 
 	cmp_input in;
 	memset(&in, 0, sizeof in);

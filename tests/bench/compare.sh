@@ -202,6 +202,7 @@ rm "$tmp/fl/host-e.json"
 grep -q "campaign holds launches" "$tmp/e"; ok $? "and says why"
 "$B" --fleet "$tmp/fl/host-a.json" >/dev/null 2>"$tmp/e"; is "$?" "2" "--fleet with one host exits 2"
 "$B" --fleet --base host-a "$tmp/fl" >/dev/null 2>"$tmp/e"; is "$?" "2" "--fleet --base: usage error"
+"$B" --slowest 2 "$F/base.json" "$F/other.json" >/dev/null 2>"$tmp/e"; is "$?" "2" "--slowest without --fleet: usage error"
 mkdir -p "$tmp/empty"
 "$B" --fleet "$tmp/empty" >/dev/null 2>"$tmp/e"; is "$?" "2" "--fleet on a folder without .json files exits 2"
 
