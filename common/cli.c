@@ -90,7 +90,7 @@ static void add_common(gb_cli *cli, unsigned groups)
 		{ .name = "label", .type = GB_OPT_STRING, .dest = C(label), .def = "unlabelled",
 		  .metavar = "NAME", .help = "name of this environment in the results (native, docker, kvm, ...)",
 		  .check = check_label },
-		{ .name = "format", .type = GB_OPT_CHOICE, .dest = C(format), .choices = "table|json|csv",
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = C(format), .choices = "table|json|csv|jsonl",
 		  .metavar = "FMT",
 		  .help = "output format (default: table; with -o FILE: from its extension; -o -: json)" },
 		{ .name = "output", .short_name = 'o', .type = GB_OPT_STRING, .dest = C(output),

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "jsonl.h"
 #include "output.h"
 
 /* ----------------------------------------------------------- kvlist -- */
@@ -474,17 +475,36 @@ void gb_report_csv(const gb_report *r, FILE *f)
 	}
 }
 
+/* ------------------------------------------------------------ JSONL -- */
+
+void gb_report_jsonl(const gb_report *r, FILE *f)
+{
+	gb_jsonl_labels l;
+	gb_jsonl_labels_of(&l, r->env, r->cli->c.label);
+	for (size_t i = 0; i < r->nm; i++) {
+		const gb_metric *m = &r->m[i];
+		gb_jsonl_metric w = {
+			.bench = r->bench, .name = m->name, .unit = m->unit, .lower = m->better == GB_LOWER,
+			.median = m->st.median, .mean = m->st.mean, .cv = m->st.cv, .n = (long long)m->st.n,
+			.valid = r->valid, .timestamp = r->started,
+		};
+		gb_jsonl_write(f, &l, &w);
+	}
+}
+
 /* ----------------------------------------------------------- output -- */
 
 static void render_table(const void *r, FILE *f) { gb_report_table(r, f); }
 static void render_json(const void *r, FILE *f) { gb_report_json(r, f); }
 static void render_csv(const void *r, FILE *f) { gb_report_csv(r, f); }
+static void render_jsonl(const void *r, FILE *f) { gb_report_jsonl(r, f); }
 
 /* Every benchmark's formats; the first is what a person reads. */
 static const gb_format formats[] = {
 	{ .name = "table", .ext = ".txt", .render = render_table },
 	{ .name = "json", .ext = ".json", .render = render_json },
 	{ .name = "csv", .ext = ".csv", .render = render_csv },
+	{ .name = "jsonl", .ext = ".jsonl", .ext2 = ".ndjson", .render = render_jsonl },
 };
 
 static void metric_free(gb_metric *m)

@@ -1,4 +1,4 @@
-/* report.h - one result model, three renderings (table, JSON, CSV).
+/* report.h - one result model, four renderings (table, JSON, CSV, JSON Lines).
  *
  * A benchmark adds metrics (samples -> statistics), warnings, metrics it
  * could not measure and validation failures; gb_report_finish renders the
@@ -117,5 +117,6 @@ void gb_csv_row_write(FILE *f, const gb_csv_row *row);
 void gb_report_json(const gb_report *r, FILE *f);
 void gb_report_table(const gb_report *r, FILE *f);
 void gb_report_csv(const gb_report *r, FILE *f);
+void gb_report_jsonl(const gb_report *r, FILE *f);	/* one line per metric (jsonl.h) */
 
 #endif

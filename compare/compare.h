@@ -8,7 +8,8 @@
  * them, estimate.c summarises launches and picks the design (common/stats.c
  * holds the numerics), verdict.c turns an interval into a verdict,
  * fingerprint.c finds environment differences that move results, text.c
- * makes names safe to print, render.c and svg.c print, compare.c is the
+ * makes names safe to print, render.c and svg.c print, fleet.c summarises
+ * many hosts (--fleet) and fleet_render.c prints that, compare.c is the
  * command line. */
 #ifndef GB_COMPARE_H
 #define GB_COMPARE_H
@@ -315,6 +316,67 @@ void cmp_trust_warn(gb_strlist *warnings, const cmp_run *run, const char *label)
 size_t cmp_clip(char *dst, size_t size, const char *src, int md);
 /* The same, streamed: at most max bytes of s (and "..." when cut). */
 void cmp_put(FILE *f, const char *s, size_t max, int md);
+
+/* ---------------------------------------------------------- fleet.c -- */
+
+/*
+ * A fleet: many hosts running the same benchmarks, each host one
+ * environment (its documents by label, group.c), summarised metric by
+ * metric across hosts so the outliers show (docs/compare.md "Fleets").
+ * A host's value of a metric is the mean of its launch means, as in a
+ * comparison; its cost is that value over the fleet's median, turned so
+ * that above 1 is always worse (value / median when lower is better,
+ * median / value when higher is).
+ */
+typedef struct cmp_fleet_value {
+	size_t host;			/* index into cmp_fleet.host */
+	double value, cost;
+} cmp_fleet_value;
+
+typedef struct cmp_fleet_metric {
+	const char *bench, *name, *unit;
+	int lower;
+	cmp_fleet_value *v;		/* the hosts that have it, worst (highest cost) first */
+	size_t n;
+	double median, p10, p90, min, max, mean, cv;	/* of the values across hosts */
+	gb_strlist missing;		/* hosts without it: "host (why)" */
+} cmp_fleet_metric;
+
+typedef struct cmp_fleet_host {
+	const cmp_env *env;		/* its label is the host's name */
+	double score;			/* geometric mean of its costs; NaN without one */
+	size_t nscored;			/* metrics in the score */
+	size_t nslowest;		/* metrics where it is among the fleet's slowest */
+	size_t rank;			/* 1 = the slowest host by score */
+} cmp_fleet_host;
+
+typedef struct cmp_fleet {
+	cmp_fleet_host *host;		/* in the order the hosts first appear */
+	size_t nhost;
+	size_t *by_rank;		/* host indices, slowest first */
+	cmp_fleet_metric *m;		/* in document order */
+	size_t nm;
+	size_t slowest;			/* how many slowest hosts each metric names */
+	const char *version;		/* guestbench version of every document */
+	gb_strlist warnings;
+} cmp_fleet;
+
+/* The p-quantile (0..1) of sorted x[0..n), linear between order
+ * statistics (h = (n - 1) p; R's type 7); NaN when n = 0. */
+double cmp_quantile(const double *sorted, size_t n, double p);
+
+/* Refuse what cannot be one fleet before grouping: a campaign, documents
+ * of different guestbench versions.  -1 with err. */
+int cmp_fleet_check_input(const cmp_input *in, char *err, size_t errlen);
+
+/* Summarise hosts[0..n) (cmp_group's environments).  -1 with err when
+ * they are fewer than two or did not run the same benchmarks (a
+ * benchmark a host's suite skipped, with its reason, is allowed). */
+int cmp_fleet_build(cmp_fleet *f, const cmp_env *hosts, size_t n, size_t slowest, char *err, size_t errlen);
+void cmp_fleet_free(cmp_fleet *f);
+
+/* fleet_render.c: table, markdown, csv, json (guestbench-fleet/1), jsonl. */
+void cmp_fleet_render(const cmp_fleet *f, const char *format, FILE *out);
 
 /* ---------------------------------------------------- render/svg.c --- */
 

@@ -1,5 +1,5 @@
-/* render.c - the comparison as a table, Markdown, CSV or JSON
- * (schema guestbench-compare/1, docs/compare.md).
+/* render.c - the comparison as a table, Markdown, CSV, JSON
+ * (schema guestbench-compare/1, docs/compare.md) or JSON Lines.
  *
  * Table and Markdown are printed a row at a time, twice (once to size the
  * columns to their widest cell, once to print), so nothing grows with the
@@ -417,9 +417,54 @@ static void json(const cmp_result *r, FILE *f)
 	gb_json_end(&j);
 }
 
+/* JSON Lines: one self-contained line per pair, for the loaders that take
+ * the benchmarks' own --format jsonl (docs/json.md); "value" is the ratio
+ * other / base, and the labels name both environments. */
+static const char *started_of(const cmp_env *e)
+{
+	json_t *s = e->ndocs ? json_object_get(e->docs[0], "started") : NULL;
+	return json_is_string(s) ? json_string_value(s) : NULL;
+}
+
+static void jsonl(const cmp_result *r, FILE *f)
+{
+	for (size_t i = 0; i < r->nside; i++)
+		for (size_t k = 0; k < r->side[i].np; k++) {
+			const cmp_pair *p = &r->side[i].p[k];
+			gb_json j;
+			gb_json_init(&j, f, 0);
+			gb_json_obj_begin(&j, NULL);
+			gb_json_str(&j, "schema", "guestbench-compare-metric/1");
+			gb_json_str(&j, "timestamp", started_of(r->side[i].env));
+			gb_json_str(&j, "bench", p->brun->bench);
+			gb_json_str(&j, "name", p->b->name);
+			gb_json_num(&j, "value", p->ratio);
+			gb_json_str(&j, "stat", "ratio");
+			gb_json_str(&j, "unit", p->b->unit);
+			gb_json_str(&j, "better", p->b->lower ? "lower" : "higher");
+			gb_json_num(&j, "base_mean", p->lb.grand);
+			gb_json_num(&j, "other_mean", p->lo.grand);
+			gb_json_arr_begin(&j, "ci95");
+			gb_json_num(&j, NULL, p->ci_lo);
+			gb_json_num(&j, NULL, p->ci_hi);
+			gb_json_arr_end(&j);
+			gb_json_str(&j, "verdict", cmp_verdict_name(p->verdict));
+			gb_json_str(&j, "design", cmp_design_name(p->design));
+			gb_json_obj_begin(&j, "labels");
+			gb_json_str(&j, "base", r->base->label);
+			gb_json_str(&j, "other", r->side[i].env->label);
+			gb_json_str(&j, "version", GB_VERSION);
+			gb_json_obj_end(&j);
+			gb_json_obj_end(&j);
+			gb_json_end(&j);
+		}
+}
+
 void cmp_render(const cmp_result *r, const char *format, FILE *f)
 {
-	if (strcmp(format, "json") == 0)
+	if (strcmp(format, "jsonl") == 0)
+		jsonl(r, f);
+	else if (strcmp(format, "json") == 0)
 		json(r, f);
 	else if (strcmp(format, "csv") == 0)
 		csv(r, f);

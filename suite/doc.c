@@ -12,6 +12,7 @@
 #include "env.h"
 #include "guestbench.h"
 #include "json.h"
+#include "jsonl.h"
 #include "report.h"
 #include "util.h"
 
@@ -108,6 +109,33 @@ void suite_csv(const suite_doc *s, FILE *f)
 				.valid = json_is_true(json_object_get(run, "valid")),
 			};
 			gb_csv_row_write(f, &w);
+		}
+	}
+}
+
+/* The suite as JSON Lines: every run's metrics, labelled with the
+ * suite's fingerprint (the runs' own was left out) and each run's start. */
+void suite_jsonl(const suite_doc *s, FILE *f)
+{
+	gb_jsonl_labels l;
+	gb_jsonl_labels_of(&l, s->env, s->label);
+	size_t i, k;
+	json_t *run, *m;
+	json_array_foreach(s->runs, i, run) {
+		const char *started = json_string_value(json_object_get(run, "started"));
+		json_array_foreach(json_object_get(run, "results"), k, m) {
+			const char *better = json_string_value(json_object_get(m, "better"));
+			gb_jsonl_metric w = {
+				.bench = json_string_value(json_object_get(run, "bench")),
+				.name = json_string_value(json_object_get(m, "name")),
+				.unit = json_string_value(json_object_get(m, "unit")),
+				.lower = better && strcmp(better, "lower") == 0,
+				.median = num(m, "median"), .mean = num(m, "mean"), .cv = num(m, "cv"),
+				.n = (long long)json_integer_value(json_object_get(m, "n")),
+				.valid = json_is_true(json_object_get(run, "valid")),
+				.timestamp = started ? started : s->started,
+			};
+			gb_jsonl_write(f, &l, &w);
 		}
 	}
 }

@@ -60,6 +60,9 @@ void suite_json_put(struct gb_json *j, const char *key, json_t *v);
 
 /* Every run's metrics as CSV, the columns of a benchmark's own CSV. */
 void suite_csv(const suite_doc *s, FILE *f);
+/* Every run's metrics as JSON Lines, the lines a benchmark's own
+ * --format jsonl writes (common/jsonl). */
+void suite_jsonl(const suite_doc *s, FILE *f);
 
 /* The summary: one line per benchmark, headline metrics and verdict. */
 void suite_table(const suite_doc *s, FILE *f);

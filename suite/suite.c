@@ -1,7 +1,7 @@
 /* suite.c - guestbench suite: every benchmark, one document.
  *
  *   guestbench suite [--quick] [--label L] [-o FILE] [--only a,b | --skip a,b]
- *                    [--format table|json|csv] [--timeout TIME]
+ *                    [--format table|json|csv|jsonl] [--timeout TIME]
  *
  * Each benchmark runs as a child process of this same program (child.c
  * says why) with its defaults - or --quick - plus the arguments in
@@ -174,6 +174,7 @@ static int run_one(suite_doc *s, const char *self, const reg_bench *a, double ti
 static void render_table(const void *s, FILE *f) { suite_table(s, f); }
 static void render_json(const void *s, FILE *f) { suite_json(s, f); }
 static void render_csv(const void *s, FILE *f) { suite_csv(s, f); }
+static void render_jsonl(const void *s, FILE *f) { suite_jsonl(s, f); }
 
 /* The suite's formats (common/output's rule picks one); the first is
  * what a person reads. */
@@ -181,6 +182,7 @@ static const gb_format formats[] = {
 	{ .name = "table", .ext = ".txt", .render = render_table },
 	{ .name = "json", .ext = ".json", .render = render_json },
 	{ .name = "csv", .ext = ".csv", .render = render_csv },
+	{ .name = "jsonl", .ext = ".jsonl", .ext2 = ".ndjson", .render = render_jsonl },
 };
 
 int suite_main(int argc, char **argv)
@@ -202,9 +204,9 @@ int suite_main(int argc, char **argv)
 		  .help = "run only these benchmarks (comma-separated)" },
 		{ .name = "skip", .type = GB_OPT_LIST, .dest = &skip, .choices = names, .metavar = "LIST",
 		  .help = "run every benchmark but these" },
-		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|json|csv",
+		{ .name = "format", .type = GB_OPT_CHOICE, .dest = &format, .choices = "table|json|csv|jsonl",
 		  .metavar = "FMT",
-		  .help = "the summary table, the suite document, or every metric as CSV (default: table;\n"
+		  .help = "the summary table, the suite document, or every metric as CSV or JSON Lines (default: table;\n"
 		  "with -o FILE: from its extension; -o -: json)" },
 		{ .name = "timeout", .type = GB_OPT_DURATION, .dest = &timeout, .def = "15m", .max = 1e6,
 		  .metavar = "TIME",

@@ -38,6 +38,13 @@ is "$(jget "$tmp/c.json" 'comparisons[0].metrics[name=bw].within_run_verdict')" 
 ok $? "CSV header"
 "$B" --format markdown "$F/base.json" "$F/other.json" | grep -q '^| fake | lat | ns (lower) |'
 ok $? "Markdown row"
+# --format jsonl: one line per pair, each a JSON object on its own
+"$B" --format jsonl "$F/base.json" "$F/other.json" >"$tmp/c.jsonl"
+is "$(wc -l <"$tmp/c.jsonl" | tr -d ' ')" "$(jget "$tmp/c.json" 'comparisons[0].metrics#')" "JSON Lines: one line per pair"
+perl -MJSON::PP -ne 'my $o = decode_json($_); exit 1 unless $o->{schema} eq "guestbench-compare-metric/1"
+	&& exists $o->{value} && $o->{labels}{base} eq "native" && $o->{labels}{other} eq "docker"' "$tmp/c.jsonl"
+ok $? "each line parses alone, with the ratio as value and both labels"
+grep -q '"name":"lat","value":2,' "$tmp/c.jsonl"; ok $? "lat: value 2 (the ratio)"
 "$B" "$F/suite-a.json" "$F/suite-b.json" | grep -q "other/x (gvisor: no /dev/shm here)"
 ok $? "suite documents: skipped benchmark reported with its reason"
 "$B" -q -o "$tmp/out.json" "$F/base.json" "$F/other.json" >"$tmp/q.txt"
@@ -161,4 +168,95 @@ if [ -x "$S" ]; then
 else
 	skip "bin/gb-syscall not built" "two real runs pair up"
 fi
+# --- a fleet (--fleet): usage and refusals on hand-made documents
+mkdir -p "$tmp/fl"
+for h in a b c; do
+	sed "s/\"label\": *\"[^\"]*\"/\"label\": \"host-$h\"/" "$F/base.json" >"$tmp/fl/host-$h.json"
+done
+"$B" --fleet "$tmp/fl" >"$tmp/fl.txt" 2>"$tmp/e"
+is "$?" "0" "--fleet DIR: its *.json files are hosts"
+grep -q "^fleet of 3 hosts" "$tmp/fl.txt"; ok $? "the table says how many hosts"
+"$B" --fleet --format json "$tmp/fl"/host-*.json >"$tmp/fl.json"
+is "$(jget "$tmp/fl.json" schema)" "guestbench-fleet/1" "--fleet --format json: guestbench-fleet/1"
+is "$(jget "$tmp/fl.json" 'hosts#')" "3" "three hosts in the JSON"
+"$B" --fleet -q -o "$tmp/fl.md" "$tmp/fl"; grep -q '^| bench | metric |' "$tmp/fl.md"; ok $? "-o FILE.md: Markdown by its extension"
+"$B" --fleet --format csv "$tmp/fl" | head -1 | grep -q '^bench,metric,unit,better,host,value,x_median,'
+ok $? "--fleet --format csv: one row per metric and host"
+"$B" --fleet -q -o "$tmp/fl.jsonl" "$tmp/fl"
+n=$(jget "$tmp/fl.json" 'metrics#')
+is "$(wc -l <"$tmp/fl.jsonl" | tr -d ' ')" "$((n * 3))" "--fleet -o FILE.jsonl: one line per metric and host"
+perl -MJSON::PP -ne 'my $o = decode_json($_); exit 1 unless $o->{schema} eq "guestbench-fleet-metric/1"
+	&& $o->{labels}{label} =~ /^host-[abc]$/ && exists $o->{fleet}{p90}' "$tmp/fl.jsonl"
+ok $? "each line parses alone, labelled with its host, the fleet's quantiles beside"
+sed 's/"version": *"[^"]*"/"version": "9.9.9"/' "$tmp/fl/host-c.json" >"$tmp/fl/host-d.json"
+"$B" --fleet "$tmp/fl" >/dev/null 2>"$tmp/e"
+is "$?" "2" "--fleet with mixed versions exits 2"
+grep -q "mixed versions: .*host-d.json was written by guestbench 9.9.9" "$tmp/e"; ok $? "and names the file and version"
+rm "$tmp/fl/host-d.json"
+sed "s/\"label\": *\"[^\"]*\"/\"label\": \"host-e\"/" "$F/suite-a.json" >"$tmp/fl/host-e.json"
+"$B" --fleet "$tmp/fl" >/dev/null 2>"$tmp/e"
+is "$?" "2" "--fleet with mixed benchmarks exits 2"
+grep -q "mixed benchmarks" "$tmp/e"; ok $? "and says so"
+rm "$tmp/fl/host-e.json"
+"$B" --fleet "$F/campaign-one.json" >/dev/null 2>"$tmp/e"; is "$?" "2" "--fleet with a campaign exits 2"
+grep -q "campaign holds launches" "$tmp/e"; ok $? "and says why"
+"$B" --fleet "$tmp/fl/host-a.json" >/dev/null 2>"$tmp/e"; is "$?" "2" "--fleet with one host exits 2"
+"$B" --fleet --base host-a "$tmp/fl" >/dev/null 2>"$tmp/e"; is "$?" "2" "--fleet --base: usage error"
+"$B" --slowest 2 "$F/base.json" "$F/other.json" >/dev/null 2>"$tmp/e"; is "$?" "2" "--slowest without --fleet: usage error"
+mkdir -p "$tmp/empty"
+"$B" --fleet "$tmp/empty" >/dev/null 2>"$tmp/e"; is "$?" "2" "--fleet on a folder without .json files exits 2"
+
+# --- a simulated fleet: 20 "hosts" are 20 runs of a cheap benchmark, each
+# under its own cgroup CPU limit; the most throttled must come out slowest.
+# Quotas on a 20 ms period: three hosts at 0.05-0.12 CPU, seventeen at
+# 0.6 CPU or more (gb-syscall --only getpid,read is one thread).  Samples
+# of 10 ms (--min-time) outlast a quota of 1-2.4 ms, so every sample of a
+# throttled host waits: with the 2 ms of --quick, the batch calibration
+# itself was sometimes throttled and a metric escaped.
+fleet_cgroups() {	# prints the reason and returns 1 when groups cannot be made
+	[ "$(id -u)" -eq 0 ] || { echo "needs root to create cgroups"; return 1; }
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then CG=/sys/fs/cgroup CGV=2
+	else CG=/sys/fs/cgroup/cpu CGV=1; fi
+	mkdir "$CG/gbtest-fleet.$$" 2>/dev/null || { echo "cannot create a cgroup in $CG"; return 1; }
+}
+if why=$(fleet_cgroups) && [ -x "$GB_BIN/gb-syscall" ]; then
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then CG=/sys/fs/cgroup CGV=2; else CG=/sys/fs/cgroup/cpu CGV=1; fi
+	top=$CG/gbtest-fleet.$$
+	trap 'for g in "$top"/h*; do rmdir "$g"; done 2>/dev/null; rmdir "$top" 2>/dev/null; rm -rf "$tmp"' EXIT
+	[ $CGV = 2 ] && echo +cpu >"$top/cgroup.subtree_control" 2>/dev/null
+	mkdir -p "$tmp/fleet"
+	quotas="0.05 0.08 0.12 0.60 0.70 0.80 0.90 1.00 1.10 1.20 1.30 1.40 1.50 1.60 1.70 1.80 1.90 2.00 2.10 2.20"
+	i=0 failed=0
+	for q in $quotas; do
+		i=$((i + 1)); name=$(printf 'node-%02d' "$i"); g=$top/h$i
+		mkdir "$g"
+		us=$(awk -v q="$q" 'BEGIN { printf "%d", q * 20000 }')
+		if [ $CGV = 2 ]; then echo "$us 20000" >"$g/cpu.max"
+		else echo 20000 >"$g/cpu.cfs_period_us" && echo "$us" >"$g/cpu.cfs_quota_us"; fi || failed=1
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$g" \
+			"$GB_BIN/gb-syscall" --quick -r 5 --min-time 10ms --only getpid,read --label "$name" -q -o "$tmp/fleet/$name.json" || failed=1
+	done
+	is "$failed" 0 "20 runs of gb-syscall --quick --only getpid,read, each in a cgroup with its own CPU quota"
+	jget "$tmp/fleet/node-01.json" env.cgroup.cpu_quota | awk '{ exit !($1 > 0.049 && $1 < 0.051) }'
+	ok $? "node-01's fingerprint shows its quota (0.05 CPU)"
+	"$B" --fleet --slowest 3 --format json "$tmp/fleet" >"$tmp/fleet.json"
+	is "$?" "0" "gb-compare --fleet on the 20 documents"
+	is "$(jget "$tmp/fleet.json" 'hosts#')" "20" "20 hosts, named by their labels"
+	slow=$(for r in 0 1 2; do jget "$tmp/fleet.json" "hosts[$r].host"; done | sort | tr '\n' ' ')
+	is "$slow" "node-01 node-02 node-03 " "the three slowest hosts are the three most throttled (0.05, 0.08, 0.12 CPU)"
+	for m in getpid read; do
+		# per metric, one throttled run may escape (its batch calibration ran
+		# while throttled, or a busy machine hid the quota): two of three must show
+		n=$(jget "$tmp/fleet.json" "metrics[name=$m].slowest" | grep -oE '"node-0[123]"' | sort -u | wc -l)
+		[ "$n" -ge 2 ]; ok $? "$m: its 3 slowest hosts include at least 2 of the 3 most throttled ($n)"
+	done
+	"$B" --fleet "$tmp/fleet" >"$tmp/fleet.txt"
+	grep -Eq '^1 +node-0[123] ' "$tmp/fleet.txt"; ok $? "the table ranks a throttled host first"
+	sed -n '/^disturbed runs of node-01/,/^$/p' "$tmp/fleet.txt" | grep -q "CPU quota throttled"
+	ok $? "and says, under the slowest hosts, that node-01's run was throttled"
+	[ $failed = 0 ] || cat "$tmp/fleet.txt"
+else
+	skip "${why:-bin/gb-syscall not built}" "a simulated fleet of 20 cgroup-limited runs"
+fi
+
 done_testing

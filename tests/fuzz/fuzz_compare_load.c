@@ -10,7 +10,8 @@
  * make two environments or more, they are paired and rendered in every
  * format, so the code that trusts what load.c accepted (pairing two
  * *different* documents, "missing in ..." reasons, launches and rounds,
- * statistics, output) is fuzzed too.  A crash, a leak or a sanitizer
+ * statistics, output) is fuzzed too, and so is the fleet summary of the
+ * same environments (--fleet).  A crash, a leak or a sanitizer
  * report is a bug: malformed input must end in an error message, never in
  * undefined behaviour.
  *
@@ -50,18 +51,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			snprintf(name, sizeof name, "%s", in.unit[in.n - 1].label);
 			base = name;
 		}
+		/* the same environments as the hosts of a fleet (--fleet) */
+		int fleet = cmp_fleet_check_input(&in, err, sizeof err) == 0;
 		if (cmp_group(&in, base, opt & 1, &envs, &nenv, err, sizeof err) == 0 && nenv >= 2) {
-			static const char *const formats[] = { "table", "markdown", "csv", "json" };
+			static const char *const formats[] = { "table", "markdown", "csv", "json", "jsonl" };
 			cmp_result r;
 			cmp_match(&r, &envs[0], envs + 1, nenv - 1, 0.05, (double)(opt >> 2) / 100);
 			FILE *f = fopen("/dev/null", "w");
 			if (f) {
-				for (size_t i = 0; i < 4; i++)
+				for (size_t i = 0; i < 5; i++)
 					cmp_render(&r, formats[i], f);
 				cmp_svg(&r, f);
 				fclose(f);
 			}
 			cmp_result_free(&r);
+			cmp_fleet fl;
+			memset(&fl, 0, sizeof fl);
+			if (fleet && cmp_fleet_build(&fl, envs, nenv, 1 + (opt >> 6), err, sizeof err) == 0 &&
+			    (f = fopen("/dev/null", "w"))) {
+				for (size_t i = 0; i < 5; i++)
+					cmp_fleet_render(&fl, formats[i], f);
+				fclose(f);
+			}
+			cmp_fleet_free(&fl);
 		}
 	}
 	cmp_input_free(&in);
