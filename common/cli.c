@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "neighbors.h"
 #include "parse.h"
 #include "topo.h"
 #include "util.h"
@@ -53,6 +54,12 @@ static int check_numa(const char *v, char *msg, unsigned len)
 	return 0;
 }
 
+static int check_neighbors(const char *v, char *msg, unsigned len)
+{
+	int n, kind;
+	return gb_neighbors_parse(v, &n, &kind, msg, len);
+}
+
 #define C(field) ((void *)&cli->c.field)
 
 /* The common options, by group, in --help order.  A benchmark option of
@@ -71,6 +78,10 @@ static void add_common(gb_cli *cli, unsigned groups)
 		  .help = "a run of a few seconds (smaller sizes, fewer repeats)" },
 		{ .name = "plan", .type = GB_OPT_FLAG, .dest = C(plan),
 		  .help = "print the configuration a run would use (sizes, threads, kernels); measure nothing" },
+		{ .name = "neighbors", .type = GB_OPT_STRING, .dest = C(neighbors), .def = "0",
+		  .metavar = "N[:cpu|:mem]", .check = check_neighbors,
+		  .help = "run N busy processes on the run's CPUs while it measures: cpu = spinning, "
+		  "mem = streaming over a buffer larger than the caches (default cpu)" },
 		{ .name = "min-time", .type = GB_OPT_DURATION, .dest = C(min_time), .def = "5ms", .min = 1e-6,
 		  .max = 10, .metavar = "TIME",
 		  .help = "each sample lasts at least this long (short operations are batched)" },
@@ -105,7 +116,7 @@ static void add_common(gb_cli *cli, unsigned groups)
 		  .help = "print this help and exit" },
 	};
 	static const unsigned group_of[] = {
-		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_CPUS,
+		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_CPUS,
 		GB_C_MEM, GB_C_MEM, GB_C_MEM, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 		GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 	};
@@ -318,7 +329,7 @@ static int distance(const char *a, size_t la, const char *b)
 
 /* Long names of every common option, for "does not apply" messages. */
 static const char *const common_names[] = {
-	"repeat", "warmup", "time-limit", "quick", "min-time", "threads", "cpus", "size", "pages",
+	"repeat", "warmup", "time-limit", "quick", "neighbors", "min-time", "threads", "cpus", "size", "pages",
 	"numa", NULL,
 };
 
