@@ -117,6 +117,7 @@ typedef struct per_n {
 	size_t nready;
 	double *all, *pss, *dirty;	/* one per batch */
 	size_t nall, nmem;
+	size_t procs_min;	/* the fewest processes a footprint summed */
 	int batches;
 	long long inst_status[SU_RS_ERROR + 1];
 	unsigned ignored;
@@ -135,6 +136,8 @@ static void collect(per_n *q, const su_batch *b)
 	if (b->nready == b->n && !b->left)
 		q->all[q->nall++] = b->all_ready_ms;
 	if (b->have_mem) {
+		if (!q->nmem || b->mem.procs < q->procs_min)
+			q->procs_min = b->mem.procs;
 		q->pss[q->nmem] = (double)b->mem.pss_kib;
 		q->dirty[q->nmem++] = (double)b->mem.private_dirty_kib;
 	}
@@ -194,6 +197,8 @@ static void mem_rows(gb_report *r, const su_launch_cfg *c, const per_n *q, const
 		each[i] = per ? v[i] / q->n : v[i];
 	gb_metric *m = metric_n(r, name, q->n, "KiB", each, q->nmem);
 	gb_kv_str(&m->extra, "of", c->cgroup ? "cgroup" : "process tree");
+	/* fewer than N: some instances had exited (or are one process between them) */
+	gb_kv_int(&m->extra, "processes_min", (long long)q->procs_min);
 	free(each);
 }
 

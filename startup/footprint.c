@@ -137,6 +137,11 @@ int su_footprint_batch(pid_t holder, const char *cgroup, int n, su_mem *m, char 
 		if (k > 1)
 			su_mem_sum(NULL, v + 1, k - 1, m);
 		free(v);
+		if (k == 1) {
+			snprintf(why, wlen, "no instance process was left when the last one was ready (an instance "
+				 "that exits once ready, e.g. gb-startup ping alone, leaves nothing to measure)");
+			return -1;
+		}
 	} else {
 		int each = strstr(cgroup, "{i}") != NULL;
 		for (int i = 1; i <= (each ? n : 1); i++) {
