@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "neighbors.h"
 #include "parse.h"
 #include "topo.h"
 #include "util.h"
@@ -57,7 +56,11 @@ static int check_numa(const char *v, char *msg, unsigned len)
 static int check_neighbors(const char *v, char *msg, unsigned len)
 {
 	int n, kind;
-	return gb_neighbors_parse(v, &n, &kind, msg, len);
+	if (gb_parse_neighbors(v, &n, &kind) < 0) {
+		snprintf(msg, len, "N, N:cpu or N:mem with N from 0 to %d, e.g. 2:mem", GB_NEIGHBORS_MAX);
+		return -1;
+	}
+	return 0;
 }
 
 #define C(field) ((void *)&cli->c.field)

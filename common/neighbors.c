@@ -17,37 +17,11 @@
 #include "clock.h"
 #include "format.h"
 #include "json.h"
+#include "parse.h"
 #include "proctree.h"
 #include "topo.h"
 
 static const char *const kind_words[] = { "cpu", "mem" };
-
-int gb_neighbors_parse(const char *s, int *count, int *kind, char *msg, size_t len)
-{
-	char *end;
-	*kind = GB_NB_CPU;
-	if (!s || *s < '0' || *s > '9')
-		goto bad;
-	long n = strtol(s, &end, 10);
-	if (n < 0 || n > GB_NEIGHBORS_MAX || end - s > 4)
-		goto bad;
-	if (*end == ':') {
-		size_t k = 0;
-		for (; k < sizeof kind_words / sizeof kind_words[0]; k++)
-			if (strcmp(end + 1, kind_words[k]) == 0)
-				break;
-		if (k == sizeof kind_words / sizeof kind_words[0])
-			goto bad;
-		*kind = (int)k;
-	} else if (*end) {
-		goto bad;
-	}
-	*count = (int)n;
-	return 0;
-bad:
-	snprintf(msg, len, "N, N:cpu or N:mem with N from 0 to %d, e.g. 2:mem", GB_NEIGHBORS_MAX);
-	return -1;
-}
 
 /* -------------------------------------------------- in the neighbour -- */
 
@@ -135,8 +109,9 @@ int gb_neighbors_start(gb_neighbors *nb, const char *spec, const cpu_set_t *cpus
 	memset(nb, 0, sizeof *nb);
 	if (!spec)
 		return 0;
-	if (gb_neighbors_parse(spec, &nb->count, &nb->kind, why, len) < 0) {
+	if (gb_parse_neighbors(spec, &nb->count, &nb->kind) < 0) {
 		nb->count = 0;
+		snprintf(why, len, "not N, N:cpu or N:mem");
 		return -1;
 	}
 	if (nb->count == 0)

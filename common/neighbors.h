@@ -49,11 +49,8 @@ typedef struct gb_neighbors {
 	int running;
 } gb_neighbors;
 
-/* "N", "N:cpu" or "N:mem", N from 0 to GB_NEIGHBORS_MAX.  0 with count and
- * kind, or -1 with what is allowed in msg. */
-int gb_neighbors_parse(const char *s, int *count, int *kind, char *msg, size_t len);
-
-/* Start the neighbours 'spec' asks for on the CPUs in 'cpus'.  0 (nothing
+/* 'spec' is --neighbors' value (gb_parse_neighbors, common/parse).
+ * Start the neighbours it asks for on the CPUs in 'cpus'.  0 (nothing
  * to do for "0"), or -1 with why (no memory for the buffers, fork failed:
  * the ones started are stopped again). */
 int gb_neighbors_start(gb_neighbors *nb, const char *spec, const cpu_set_t *cpus, char *why, size_t len);
