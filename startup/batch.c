@@ -53,6 +53,7 @@ typedef struct bstate {
 	gb_tree tree;		/* the holder and everything below it */
 	int rep;		/* the holder's reports, -1 at EOF */
 	int *out, *log;		/* per instance: its output (-1: none or EOF), its log */
+	int *slot;		/* poll entry 3 + k is instance slot[k]'s output */
 	su_liner *liner;	/* per instance, --ready line: */
 	uint64_t t0;		/* the batch's start: the holder starts instance i at t0 + i stagger */
 	uint64_t last_ready;
@@ -323,16 +324,20 @@ static void read_reports(bstate *s)
 	}
 }
 
-/* The poll set: the tree, the reports, the socket, every output. */
+/* The poll set: the tree, the reports, the socket, every output still
+ * open (only those: poll refuses more entries than RLIMIT_NOFILE). */
 static int poll_batch(bstate *s, struct pollfd *p, int ms)
 {
-	int n = s->b->n;
+	int n = s->b->n, np = 3;
 	p[0] = (struct pollfd){ gb_tree_fd(), POLLIN, 0 };
 	p[1] = (struct pollfd){ s->rep, POLLIN, 0 };
 	p[2] = (struct pollfd){ s->c->lfd, POLLIN, 0 };
 	for (int i = 0; i < n; i++)
-		p[3 + i] = (struct pollfd){ s->out[i], POLLIN, 0 };
-	int r = poll(p, (nfds_t)n + 3, ms);
+		if (s->out[i] >= 0) {
+			s->slot[np - 3] = i;
+			p[np++] = (struct pollfd){ s->out[i], POLLIN, 0 };
+		}
+	int r = poll(p, (nfds_t)np, ms);
 	if (r < 0 && errno != EINTR) {
 		snprintf(s->b->detail, sizeof s->b->detail, "poll: %s", strerror(errno));
 		return -1;
@@ -342,9 +347,9 @@ static int poll_batch(bstate *s, struct pollfd *p, int ms)
 	uint64_t now = gb_now_ns();	/* the events' time, before any work */
 	if (p[2].revents & POLLIN)
 		read_socket(s, now);
-	for (int i = 0; i < n; i++)
-		if (p[3 + i].revents & (POLLIN | POLLHUP | POLLERR))
-			read_output(s, i, now);
+	for (int k = 3; k < np; k++)
+		if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
+			read_output(s, s->slot[k - 3], now);
 	if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
 		read_reports(s);
 	if ((p[0].revents & POLLIN) && gb_tree_poll(&s->tree))
@@ -413,6 +418,7 @@ static void alloc_state(bstate *s, int n)
 	s->out = gb_xcalloc((size_t)n, sizeof *s->out);
 	s->log = gb_xcalloc((size_t)n, sizeof *s->log);
 	s->liner = gb_xcalloc((size_t)n, sizeof *s->liner);
+	s->slot = gb_xcalloc((size_t)n, sizeof *s->slot);
 	for (int i = 0; i < n; i++)
 		s->out[i] = s->log[i] = -1;
 }
@@ -541,6 +547,7 @@ void su_batch_run(const su_launch_cfg *c, int n, su_batch *b)
 	free(s.out);
 	free(s.log);
 	free(s.liner);
+	free(s.slot);
 }
 
 void su_batch_free(su_batch *b)

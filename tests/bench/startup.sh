@@ -330,6 +330,10 @@ else
 	skip "root without setpriv: RLIMIT_NPROC does not apply to root" "RLIMIT_NPROC: exit 3"
 	skip "root without setpriv" "RLIMIT_NPROC named"
 fi
+# without pipes (udp) more instances than open files are fine: only open
+# outputs are polled (poll refuses more entries than RLIMIT_NOFILE)
+(ulimit -n 64; "$B" launch --instances 100 -r 1 --ready udp -q -- "$B" ping {addr}:{port} --nonce {nonce})
+is "$?" 0 "100 instances over udp under ulimit -n 64: exit 0"
 "$B" launch --instances 5 --ready exit -- /nonexistent/cmd 2>"$tmp/e"; is "$?" 3 "an instance that cannot be executed: exit 3"
 grep -q "cannot execute /nonexistent/cmd" "$tmp/e"; ok $? "and says why"
 
