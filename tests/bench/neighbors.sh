@@ -57,6 +57,23 @@ is "$(jget "$tmp/none.json" config.neighbors)" 0 "config.neighbors 0"
 "$S" --plan --neighbors 3 --format json >"$tmp/plan.json"
 ! jget "$tmp/plan.json" neighbors >/dev/null 2>&1; ok $? "--plan: none started (no neighbors member)"
 
+# --- memory-bound buffers that do not fit: exit 3 with the reason (root: a
+# memory cgroup of 96 MiB)
+cg=/sys/fs/cgroup/memory/gbnb-$$
+[ -d /sys/fs/cgroup/memory ] || cg=/sys/fs/cgroup/gbnb-$$
+if [ "$(id -u)" = 0 ] && mkdir "$cg" 2>/dev/null; then
+	lim=$cg/memory.limit_in_bytes; [ -e "$lim" ] || lim=$cg/memory.max
+	echo $((96 << 20)) >"$lim"
+	sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$S' --only getpid -r 3 --neighbors 8:mem -q" 2>"$tmp/big.err"
+	is "$?" 3 "--neighbors 8:mem in 96 MiB: exit 3"
+	grep -q -- "--neighbors 8:mem: 8 buffers of .* are more than half the effective memory" "$tmp/big.err"
+	ok $? "and the reason names the option and the memory"
+	rmdir "$cg"
+else
+	skip "needs root and a memory cgroup" "--neighbors N:mem that does not fit: exit 3"
+	skip "needs root and a memory cgroup" "its reason"
+fi
+
 # --- the benchmark killed: its neighbours go with it
 for sig in TERM KILL; do
 	"$S" --only getpid -r 1000000 --neighbors 2 -q >/dev/null 2>&1 &
