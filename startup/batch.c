@@ -195,7 +195,9 @@ static void resolve(bstate *s, int i, int status, uint64_t now, const char *fmt,
 				b->have_mem = su_footprint_batch(s->tree.pid, s->c->cgroup, b->n, &b->mem, b->mem_why,
 								 sizeof b->mem_why) == 0;
 		}
-	} else if (!b->detail[0] && fmt) {
+	} else if (fmt && (!b->detail[0] || i < b->detail_at)) {
+		/* the lowest-numbered instance's, whatever order they ended in */
+		b->detail_at = i;
 		char what[200];
 		va_list ap;
 		va_start(ap, fmt);

@@ -74,7 +74,8 @@ typedef struct su_batch {
 	unsigned ignored;	/* datagrams with no instance's nonce */
 	size_t left;		/* processes still there after the clean-up */
 	int exec_errno;		/* an instance could not be executed */
-	char detail[256];	/* the first thing that went wrong */
+	char detail[256];	/* what went wrong (the lowest-numbered instance's) */
+	int detail_at;		/* the instance (0-based) detail is about */
 } su_batch;
 
 /* Start n instances of c->cmd (c->stagger apart), time each until ready,

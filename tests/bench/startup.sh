@@ -388,7 +388,9 @@ is "$(jget "$tmp/iu.json" 'results[name=ready_n10].n').$(jget "$tmp/iu.json" 're
 	"20 instance samples and 2 batches of 10"
 
 # instances that fail: invalid, named
-"$B" launch --instances 4 -r 1 --ready exit --format json -- sh -c 'exit $(( {i} % 2 ))' >"$tmp/if.json" 2>/dev/null
+# (instance 1 fails last: the reason is still about it, the lowest-numbered)
+"$B" launch --instances 4 -r 1 --ready exit --format json -- sh -c 'sleep 0.$(( 5 - {i} )); exit $(( {i} % 2 ))' \
+	>"$tmp/if.json" 2>/dev/null
 is "$?" 1 "two of four instances fail: exit 1"
 jget "$tmp/if.json" 'invalid_reasons[0]' | grep -q "4 instances, round 1: 2 of 4 ready (instance 1: failed: exited with status 1"
 ok $? "invalid_reasons names the batch, the count and the first instance"
