@@ -53,6 +53,16 @@ static int check_numa(const char *v, char *msg, unsigned len)
 	return 0;
 }
 
+static int check_neighbors(const char *v, char *msg, unsigned len)
+{
+	int n, kind;
+	if (gb_parse_neighbors(v, &n, &kind) < 0) {
+		snprintf(msg, len, "N, N:cpu or N:mem with N from 0 to %d, e.g. 2:mem", GB_NEIGHBORS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 #define C(field) ((void *)&cli->c.field)
 
 /* The common options, by group, in --help order.  A benchmark option of
@@ -71,6 +81,10 @@ static void add_common(gb_cli *cli, unsigned groups)
 		  .help = "a run of a few seconds (smaller sizes, fewer repeats)" },
 		{ .name = "plan", .type = GB_OPT_FLAG, .dest = C(plan),
 		  .help = "print the configuration a run would use (sizes, threads, kernels); measure nothing" },
+		{ .name = "neighbors", .type = GB_OPT_STRING, .dest = C(neighbors), .def = "0",
+		  .metavar = "N[:cpu|:mem]", .check = check_neighbors,
+		  .help = "run N busy processes on the run's CPUs while it measures: cpu = spinning, "
+		  "mem = streaming over a buffer larger than the caches (default cpu)" },
 		{ .name = "min-time", .type = GB_OPT_DURATION, .dest = C(min_time), .def = "5ms", .min = 1e-6,
 		  .max = 10, .metavar = "TIME",
 		  .help = "each sample lasts at least this long (short operations are batched)" },
@@ -105,7 +119,7 @@ static void add_common(gb_cli *cli, unsigned groups)
 		  .help = "print this help and exit" },
 	};
 	static const unsigned group_of[] = {
-		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_CPUS,
+		GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_RUN, GB_C_BATCH, GB_C_THREADS, GB_C_CPUS,
 		GB_C_MEM, GB_C_MEM, GB_C_MEM, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 		GB_C_OUTPUT, GB_C_OUTPUT, GB_C_OUTPUT,
 	};
@@ -318,7 +332,7 @@ static int distance(const char *a, size_t la, const char *b)
 
 /* Long names of every common option, for "does not apply" messages. */
 static const char *const common_names[] = {
-	"repeat", "warmup", "time-limit", "quick", "min-time", "threads", "cpus", "size", "pages",
+	"repeat", "warmup", "time-limit", "quick", "neighbors", "min-time", "threads", "cpus", "size", "pages",
 	"numa", NULL,
 };
 

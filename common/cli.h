@@ -54,7 +54,7 @@ typedef struct gb_optdef {
 /* Groups of common options a binary accepts. */
 enum {
 	GB_C_OUTPUT = 1u << 0,	/* --label --format -o -q -v --version -h: always on */
-	GB_C_RUN = 1u << 1,	/* -r/--repeat --warmup --time-limit --quick --plan */
+	GB_C_RUN = 1u << 1,	/* -r/--repeat --warmup --time-limit --quick --plan --neighbors */
 	GB_C_BATCH = 1u << 2,	/* --min-time (batch timing of short operations) */
 	GB_C_THREADS = 1u << 3,	/* -t/--threads */
 	GB_C_CPUS = 1u << 4,	/* --cpus */
@@ -66,6 +66,7 @@ typedef struct gb_common {
 	double time_limit;	/* seconds, 0 = none */
 	int quick;
 	int plan;		/* --plan: resolve the configuration, measure nothing */
+	const char *neighbors;	/* --neighbors N[:cpu|:mem] (common/neighbors), "0" none */
 	double min_time;	/* seconds */
 	long long threads;	/* 0 = effective CPUs */
 	const char *cpus;	/* NULL = effective set */

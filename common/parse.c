@@ -196,3 +196,29 @@ int gb_parse_numa(const char *s, gb_numa *out)
 	return 0;
 }
 
+
+int gb_parse_neighbors(const char *s, int *count, int *kind)
+{
+	static const char *const kinds[] = { [GB_NB_CPU] = "cpu", [GB_NB_MEM] = "mem" };
+	const char *colon = s ? strchr(s, ':') : NULL;
+	char num[8];
+	size_t len = colon ? (size_t)(colon - s) : (s ? strlen(s) : 0);
+	uint64_t n;
+	if (!s || len == 0 || len >= sizeof num || strspn(s, "0123456789") != len)
+		return -1;
+	memcpy(num, s, len);
+	num[len] = 0;
+	if (gb_parse_u64(num, &n) < 0 || n > GB_NEIGHBORS_MAX)
+		return -1;
+	int k = GB_NB_CPU;
+	if (colon) {
+		for (k = 0; k < (int)(sizeof kinds / sizeof kinds[0]); k++)
+			if (strcmp(colon + 1, kinds[k]) == 0)
+				break;
+		if (k == (int)(sizeof kinds / sizeof kinds[0]))
+			return -1;
+	}
+	*count = (int)n;
+	*kind = k;
+	return 0;
+}

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "mem.h"
+#include "neighbors.h"
 
 /* Decimal integers and numbers (no NaN). */
 int gb_parse_u64(const char *s, uint64_t *out);
@@ -25,5 +26,9 @@ int gb_parse_cpulist(const char *text, cpu_set_t *set);
 /* Memory modes: "auto|4k|thp|2m|1g" and "local|interleave|node:N|cross". */
 int gb_parse_pages(const char *s, gb_pages *out);
 int gb_parse_numa(const char *s, gb_numa *out);
+
+/* --neighbors: "N", "N:cpu" or "N:mem", N from 0 to GB_NEIGHBORS_MAX;
+ * the kind is GB_NB_CPU (also for N alone) or GB_NB_MEM. */
+int gb_parse_neighbors(const char *s, int *count, int *kind);
 
 #endif

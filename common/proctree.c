@@ -46,6 +46,8 @@ static struct sigaction old_fatal[NFATAL], old_chld;
 static int armed;
 static int chld_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t no_pidfd;	/* pidfd_open: ENOSYS or refused */
+#define SPARE_MAX 256
+static volatile sig_atomic_t spare[SPARE_MAX];	/* gb_tree_spare: not the tree's; 0 free */
 
 /* ------------------------------------------------ async-signal-safe -- */
 
@@ -123,11 +125,20 @@ static int proc_usable(void)
 	return v == (long)getpid();
 }
 
+static int is_spared(pid_t pid)
+{
+	for (int i = 0; i < SPARE_MAX; i++)
+		if (spare[i] == pid)
+			return 1;
+	return 0;
+}
+
 /* The tree: set[0] is its root; a process comes after its parent. */
 static struct node {
 	pid_t pid, ppid;
 	int depth;		/* 1: a child of the root */
 	int fd;			/* its pidfd once checked, -1 */
+	int spared;		/* a spared child of ours, or below one: left alone */
 } set[SET_MAX];
 static size_t nset;
 
@@ -151,7 +162,7 @@ static long scan(pid_t root)
 		return -1;
 	if (read_ppid(root, &pp) < 0)
 		return 0;
-	set[nset++] = (struct node){ root, pp, 0, -1 };
+	set[nset++] = (struct node){ root, pp, 0, -1, 0 };
 	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
@@ -176,7 +187,9 @@ static long scan(pid_t root)
 					continue;
 				long parent;
 				if (read_ppid((pid_t)pid, &pp) == 0 && (parent = find(pp)) >= 0)
-					set[nset++] = (struct node){ (pid_t)pid, pp, set[parent].depth + 1, -1 };
+					set[nset++] = (struct node){ (pid_t)pid, pp, set[parent].depth + 1, -1,
+								     set[parent].spared ||
+								     (parent == 0 && is_spared((pid_t)pid)) };
 			}
 		}
 	} while (nset > before && nset < SET_MAX);
@@ -241,12 +254,14 @@ static long kill_pass(pid_t self)
 	long n = scan(self);
 	if (n < 0)
 		return -1;
-	for (size_t i = 1; i < nset; i++)
-		if (set[i].depth == 1)
+	for (size_t i = 1; i < nset; i++) {
+		n -= set[i].spared;
+		if (set[i].depth == 1 && !set[i].spared)
 			kill(set[i].pid, SIGKILL);	/* ours until we reap it */
+	}
 	/* all checks before any kill: a check needs its parent alive */
 	for (size_t i = 1; i < nset; i++)
-		if (set[i].depth >= 2)
+		if (set[i].depth >= 2 && !set[i].spared)
 			check(i, self);
 	for (size_t i = 1; i < nset; i++)
 		if (set[i].fd >= 0) {
@@ -471,6 +486,22 @@ size_t gb_tree_end(gb_tree *t, double give_up)
 	live_pid = 0;	/* nothing for the handler to end any more */
 	release(&old);
 	return t->left;
+}
+
+void gb_tree_spare(pid_t pid)
+{
+	for (int i = 0; i < SPARE_MAX; i++)
+		if (spare[i] == 0) {
+			spare[i] = pid;
+			return;
+		}
+}
+
+void gb_tree_unspare(pid_t pid)
+{
+	for (int i = 0; i < SPARE_MAX; i++)
+		if (spare[i] == pid)
+			spare[i] = 0;
 }
 
 const char *gb_tree_reach(void)

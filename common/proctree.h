@@ -26,7 +26,9 @@
  * group is then not found, and gb_tree_end reports it as left.
  *
  * One tree at a time per process, and every child of the process belongs
- * to it: gb_tree_end kills and reaps all of them. */
+ * to it: gb_tree_end kills and reaps all of them - except the spared ones
+ * (gb_tree_spare: common/neighbors' busy processes, which run beside the
+ * whole benchmark and are ended by it). */
 #ifndef GB_PROCTREE_H
 #define GB_PROCTREE_H
 
@@ -76,6 +78,15 @@ void gb_tree_signal(const gb_tree *t, int sig);
  * cannot be counted).
  */
 size_t gb_tree_end(gb_tree *t, double give_up);
+
+/* A child that is not the tree's: no pass of gb_tree_end kills it (nor
+ * what descends from it).  It must have been created without an exit
+ * signal (clone with exit_signal 0), so that waitpid(-1) and waitid(P_ALL)
+ * - how the tree reaps its own and sees it is empty - never see it;
+ * whoever spared it kills and reaps it (waitpid with __WALL), then
+ * gb_tree_unspare.  At most 256 at a time; more are not spared. */
+void gb_tree_spare(pid_t pid);
+void gb_tree_unspare(pid_t pid);
 
 /* How far the clean-up reaches here: "pidfd" (every descendant, at once),
  * "proc" (every descendant, a generation per pass: no pidfd_open), or

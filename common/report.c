@@ -165,6 +165,8 @@ void gb_report_init(gb_report *r, const gb_cli *cli)
 	char err[256];
 	if (gb_cli_cpus(cli, &cpus, err, sizeof err) != 0)
 		cpus = gb_effective_get()->cpus;
+	if (!r->plan && gb_neighbors_start(&r->neighbors, cli->c.neighbors, &cpus, err, sizeof err) < 0)
+		gb_die(GB_EXIT_ENV, "--neighbors %s: %s", cli->c.neighbors, err);
 	gb_disturb_begin(&r->disturb, &cpus);
 }
 
@@ -348,6 +350,7 @@ void gb_report_json(const gb_report *r, FILE *f)
 	strlist_json(&j, "invalid_reasons", &r->invalid);
 	strlist_json(&j, "warnings", &r->warnings);
 	gb_disturb_json(&j, &r->disturb);
+	gb_neighbors_json(&j, &r->neighbors);
 	gb_json_obj_end(&j);
 	gb_json_end(&j);
 }
@@ -413,6 +416,9 @@ void gb_report_table(const gb_report *r, FILE *f)
 			fprintf(f, "  - %s\n", r->warnings.v[i]);
 	}
 	char why[2048];
+	gb_neighbors_line(&r->neighbors, why, sizeof why);
+	if (why[0])
+		fprintf(f, "\n%s\n", why);
 	gb_disturb_line(&r->disturb, why, sizeof why);
 	if (why[0])
 		fprintf(f, "\n%s\n", why);
@@ -537,6 +543,10 @@ int gb_report_finish(gb_report *r)
 	int status = r->valid ? GB_EXIT_OK : GB_EXIT_INVALID;
 
 	gb_disturb_end(&r->disturb);	/* first: the run ends here */
+	gb_neighbors_stop(&r->neighbors);	/* then the neighbours it ran beside */
+	if (r->neighbors.early)
+		gb_report_warn(r, "%d of %d neighbours ended before the run did: it had fewer neighbours than asked",
+			       r->neighbors.early, r->neighbors.count);
 	if (gb_output_emit(formats, sizeof formats / sizeof formats[0], r->out.format, r->out.path,
 			   r->out.quiet, r) != 0)
 		status = GB_EXIT_INVALID;

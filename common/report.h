@@ -12,6 +12,7 @@
 #include "disturb.h"
 #include "env.h"
 #include "hist.h"
+#include "neighbors.h"
 #include "stats.h"
 #include "util.h"
 
@@ -77,11 +78,14 @@ typedef struct gb_report {
 		int quiet;
 	} out;
 	gb_disturb disturb;	/* what else happened during the run (disturb.h) */
+	gb_neighbors neighbors;	/* --neighbors: busy processes beside the run (neighbors.h) */
 } gb_report;
 
 /* Start a report: bench, label, start time, env fingerprint, and the
- * effective value of every option as "config"; the first reading of what
- * may disturb the run (the second is taken as gb_report_finish starts). */
+ * effective value of every option as "config"; --neighbors started (not
+ * under --plan; exit 3 when they cannot be); the first reading of what
+ * may disturb the run (the second is taken as gb_report_finish starts,
+ * and the neighbours are stopped right after it). */
 void gb_report_init(gb_report *r, const gb_cli *cli);
 
 /* Add a metric from samples (copied); statistics are computed here and a

@@ -42,15 +42,16 @@ int su_smaps_add(const char *text, su_mem *m)
 	return used;
 }
 
-/* One process; 0 if it was read, -1 if it is gone or unreadable. */
-static int add_pid(pid_t pid, su_mem *m)
+/* One process (under root: "" or NULL is the real /proc); 0 if it was
+ * read, -1 if it is gone or unreadable. */
+static int add_pid(const char *root, pid_t pid, su_mem *m)
 {
 	static const char *const files[] = { "smaps_rollup", "smaps" };
 	for (size_t i = 0; i < 2; i++) {
 		char path[64];
 		size_t len;
 		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, files[i]);
-		char *text = gb_read_all(NULL, path, &len);
+		char *text = gb_read_all(root, path, &len);
 		if (!text)
 			continue;
 		su_mem one = { 0, 0, 0 };
@@ -77,7 +78,7 @@ static void add_cgroup(const char *dir, su_mem *m, int depth)
 			long pid = strtol(p, &end, 10);
 			if (end == p)
 				break;
-			add_pid((pid_t)pid, m);
+			add_pid(NULL, (pid_t)pid, m);
 		}
 		free(text);
 	}
@@ -91,6 +92,12 @@ static void add_cgroup(const char *dir, su_mem *m, int depth)
 			add_cgroup(path, m, depth + 1);
 		}
 	closedir(d);
+}
+
+void su_mem_sum(const char *root, const pid_t *pids, size_t n, su_mem *m)
+{
+	for (size_t i = 0; i < n; i++)
+		add_pid(root, pids[i], m);
 }
 
 int su_footprint(pid_t pid, const char *cgroup, su_mem *m, char *why, size_t wlen)
@@ -107,13 +114,54 @@ int su_footprint(pid_t pid, const char *cgroup, su_mem *m, char *why, size_t wle
 	} else {
 		pid_t *v;
 		size_t n = gb_tree_list(pid, &v);
-		for (size_t i = 0; i < n; i++)
-			add_pid(v[i], m);
+		su_mem_sum(NULL, v, n, m);
 		free(v);
 	}
 	if (m->procs == 0) {
 		snprintf(why, wlen, "no smaps_rollup or smaps readable for %s (is /proc mounted?)",
 			 cgroup ? "the cgroup's processes" : "CMD's processes");
+		return -1;
+	}
+	return 0;
+}
+
+/* A batch of --instances: every process below the holder (the holder, a
+ * fork of gb-startup that only starts and reaps the instances, is not
+ * theirs), or the cgroup(s): a PATH with {i} is one group per instance. */
+int su_footprint_batch(pid_t holder, const char *cgroup, int n, su_mem *m, char *why, size_t wlen)
+{
+	memset(m, 0, sizeof *m);
+	if (!cgroup) {
+		pid_t *v;
+		size_t k = gb_tree_list(holder, &v);
+		if (k > 1)
+			su_mem_sum(NULL, v + 1, k - 1, m);
+		free(v);
+		if (k == 1) {
+			snprintf(why, wlen, "no instance process was left when the last one was ready (an instance "
+				 "that exits once ready, e.g. gb-startup ping alone, leaves nothing to measure)");
+			return -1;
+		}
+	} else {
+		int each = strstr(cgroup, "{i}") != NULL;
+		for (int i = 1; i <= (each ? n : 1); i++) {
+			char num[16];
+			snprintf(num, sizeof num, "%d", i);
+			char *dir = su_subst_inst(cgroup, "", "", "", num);
+			char procs[4200];
+			snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+			if (!gb_path_exists(NULL, procs)) {
+				snprintf(why, wlen, "--cgroup %s: no cgroup.procs there", dir);
+				free(dir);
+				return -1;
+			}
+			add_cgroup(dir, m, 0);
+			free(dir);
+		}
+	}
+	if (m->procs == 0) {
+		snprintf(why, wlen, "no smaps_rollup or smaps readable for %s (is /proc mounted?)",
+			 cgroup ? "the cgroups' processes" : "the instances' processes");
 		return -1;
 	}
 	return 0;

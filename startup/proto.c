@@ -106,19 +106,28 @@ unsigned su_addr_port(const struct sockaddr_storage *ss)
 
 char *su_subst(const char *s, const char *addr, const char *port, const char *nonce)
 {
-	static const char *const keys[] = { "{addr}", "{port}", "{nonce}" };
-	const char *vals[] = { addr, port, nonce };
-	size_t cap = strlen(s) + 1, n = 0;
+	return su_subst_inst(s, addr, port, nonce, NULL);
+}
+
+char *su_subst_inst(const char *s, const char *addr, const char *port, const char *nonce, const char *inst)
+{
+	static const char *const keys[] = { "{addr}", "{port}", "{nonce}", "{i}" };
+	const char *vals[] = { addr, port, nonce, inst };
+	size_t nkeys = inst ? 4 : 3;	/* without --instances, {i} is left as it is */
+	size_t cap = strlen(s) + 1, n = 0, longest = 0;
+	for (size_t k = 0; k < nkeys; k++)
+		if (strlen(vals[k]) > longest)
+			longest = strlen(vals[k]);
 	for (const char *p = s; *p; p++)	/* an upper bound: every '{' a longest value */
 		if (*p == '{')
-			cap += strlen(addr) + strlen(port) + strlen(nonce);
+			cap += longest;
 	char *out = gb_xmalloc(cap);
 	while (*s) {
 		size_t k = 0;
-		for (; k < 3; k++)
+		for (; k < nkeys; k++)
 			if (strncmp(s, keys[k], strlen(keys[k])) == 0)
 				break;
-		if (k < 3) {
+		if (k < nkeys) {
 			n += (size_t)sprintf(out + n, "%s", vals[k]);
 			s += strlen(keys[k]);
 		} else {

@@ -52,6 +52,9 @@ unsigned su_addr_port(const struct sockaddr_storage *ss);
 
 /* Replace every {addr}, {port} and {nonce} in s; a new string. */
 char *su_subst(const char *s, const char *addr, const char *port, const char *nonce);
+/* The same, and {i} replaced by inst (launch --instances); inst NULL
+ * leaves {i} as it is. */
+char *su_subst_inst(const char *s, const char *addr, const char *port, const char *nonce, const char *inst);
 
 /* A fresh random nonce (16 hex digits) in out[17]. */
 void su_new_nonce(char out[17]);
@@ -83,6 +86,14 @@ int su_smaps_add(const char *text, su_mem *m);
 /* The process tree of pid, or every process of the cgroup directory
  * (and its descendants) when cgroup is given.  0, or -1 with why. */
 int su_footprint(pid_t pid, const char *cgroup, su_mem *m, char *why, size_t len);
+/* Add the smaps_rollup (else smaps) of each process under root ("" or
+ * NULL: the real /proc; a fixture tree in tests) to m; a process that is
+ * gone or unreadable adds nothing. */
+void su_mem_sum(const char *root, const pid_t *pids, size_t n, su_mem *m);
+/* The footprint of a batch of --instances: every process below holder,
+ * or every process of the cgroup directory ({i} in it: one directory per
+ * instance, 1..n).  0, or -1 with why. */
+int su_footprint_batch(pid_t holder, const char *cgroup, int n, su_mem *m, char *why, size_t len);
 
 /* The entry point: bin/gb-startup, and `guestbench startup` (registry/). */
 int startup_main(int argc, char **argv);

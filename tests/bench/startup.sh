@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gb-startup: spawn's contract, launch's readiness modes, clean-up, footprint,
-# ping (loopback and across two network namespaces), exit statuses.
+# --instances (plain processes and runc containers), ping (loopback and
+# across two network namespaces), exit statuses.
 . "$(dirname "$0")/../lib/tap.sh"
 B=$GB_BIN/gb-startup
 HOG=$GB_TOOLS/startup-hog
@@ -291,6 +292,177 @@ if command -v gcc >/dev/null; then
 	ok $? "startup-insncount: our static glibc no-op executes CPUID (glibc's start-up) and exits 42"
 else
 	skip "no gcc" "startup-insncount on 3 instructions"; skip "no gcc" "startup-insncount on the no-op"
+fi
+
+# --- --instances: many copies at once ({i}), percentiles, footprint, growth
+usage() {	# WHAT OPTION ARGS...: exit 2 and OPTION in the message
+	local what=$1 opt=$2; shift 2
+	"$B" launch "$@" >/dev/null 2>"$tmp/u.err"
+	local rc=$?
+	[ $rc = 2 ] && grep -q -- "$opt" "$tmp/u.err"
+	ok $? "usage: $what (exit 2, names $opt; got $rc)"
+}
+usage "--instances 0" --instances --instances 0 -- true
+usage "--instances 1001 (absurd)" --instances --instances 1001 -- true
+usage "--instances 99999999999999999999" --instances --instances 99999999999999999999 -- true
+usage "--instances 1,1" --instances --instances 1,1 -- true
+usage "--instances 1,,2" --instances --instances 1,,2 -- true
+usage "--instances with --ready tcp" "ready tcp" --instances 5 --ready tcp -- true
+usage "--stagger without --instances" --stagger --stagger 1s -- true
+usage "--cgroup with {i} without --instances" --cgroup --cgroup "/sys/fs/cgroup/x-{i}" -- true
+usage "--stagger -1" --stagger --instances 2 --stagger -1 -- true
+
+# the limits, checked before anything starts: exit 3 with the reason
+(ulimit -n 40; "$B" launch --instances 50 --ready line:x -- true) >/dev/null 2>"$tmp/nofile.err"
+is "$?" 3 "RLIMIT_NOFILE too low for 50 instances' pipes: exit 3"
+grep -q "RLIMIT_NOFILE (ulimit -n) is 40" "$tmp/nofile.err"; ok $? "and the reason names RLIMIT_NOFILE and its value"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	setpriv --reuid 65534 --regid 65534 --clear-groups bash -c "ulimit -u 20; '$B' launch --instances 50 --ready exit -- true" \
+		>/dev/null 2>"$tmp/nproc.err"
+	is "$?" 3 "RLIMIT_NPROC too low for 50 instances (as nobody): exit 3"
+	grep -q "RLIMIT_NPROC (ulimit -u) is 20" "$tmp/nproc.err"; ok $? "and the reason names RLIMIT_NPROC"
+elif [ "$(id -u)" != 0 ]; then
+	mine=$(ps -u "$(id -u)" -o pid= | wc -l)
+	bash -c "ulimit -u $((mine + 20)); '$B' launch --instances 50 --ready exit -- true" >/dev/null 2>"$tmp/nproc.err"
+	is "$?" 3 "RLIMIT_NPROC too low for 50 instances: exit 3"
+	grep -q "RLIMIT_NPROC" "$tmp/nproc.err"; ok $? "and the reason names RLIMIT_NPROC"
+else
+	skip "root without setpriv: RLIMIT_NPROC does not apply to root" "RLIMIT_NPROC: exit 3"
+	skip "root without setpriv" "RLIMIT_NPROC named"
+fi
+# without pipes (udp) more instances than open files are fine: only open
+# outputs are polled (poll refuses more entries than RLIMIT_NOFILE)
+(ulimit -n 64; "$B" launch --instances 100 -r 1 --ready udp -q -- "$B" ping {addr}:{port} --nonce {nonce})
+is "$?" 0 "100 instances over udp under ulimit -n 64: exit 0"
+"$B" launch --instances 5 --ready exit -- /nonexistent/cmd 2>"$tmp/e"; is "$?" 3 "an instance that cannot be executed: exit 3"
+grep -q "cannot execute /nonexistent/cmd" "$tmp/e"; ok $? "and says why"
+
+# 50 plain processes, ready when each prints its line, with the footprint
+"$B" launch --instances 50 -r 1 --ready line:up --footprint --format json -- \
+	sh -c "echo up {i}; exec sleep $M" >"$tmp/i50.json" 2>"$tmp/i50.err"
+ok $? "50 plain processes at once: exit 0"
+is "$(jget "$tmp/i50.json" 'results[name=ready_n50].n')" 50 "ready_n50: one sample per instance"
+miss=
+for k in p50 p90 p99 p999 pmax instances rounds instances_ok instances_timeout instances_failed; do
+	jget "$tmp/i50.json" "results[name=ready_n50].$k" >/dev/null || miss="$miss $k"
+done
+is "$miss" "" "ready_n50 has p50 p90 p99 p999 pmax and the instance counts"
+is "$(jget "$tmp/i50.json" 'results[name=ready_n50].instances_ok')" 50 "every instance ready"
+is "$(jget "$tmp/i50.json" 'results[name=all_ready_n50].n')" 1 "all_ready_n50: one per round"
+awk -v a="$(jget "$tmp/i50.json" 'results[name=all_ready_n50].max')" -v r="$(jget "$tmp/i50.json" 'results[name=ready_n50].pmax')" \
+	'BEGIN { exit !(a >= r) }'
+ok $? "the batch's time until all ready is at least its slowest instance's"
+t=$(jget "$tmp/i50.json" 'results[name=pss_n50].median'); e=$(jget "$tmp/i50.json" 'results[name=pss_per_instance_n50].median')
+awk -v t="$t" -v e="$e" 'BEGIN { exit !(t > 0 && (e * 50 - t) ^ 2 < 1e-6) }'
+ok $? "pss_n50 is the total, pss_per_instance_n50 that / 50 ($t KiB, $e KiB)"
+is "$(jget "$tmp/i50.json" 'results[name=pss_n50].of')" "process tree" "summed over the instances' process trees"
+is "$(jget "$tmp/i50.json" config.instances).$(jget "$tmp/i50.json" config.stagger)" "50.0" "config: instances, stagger"
+gone "$M"; ok $? "nothing of the 50 is left"
+[ ! -s "$tmp/i50.err" ]; ok $? "nothing on stderr"
+
+# {i}: each instance its own number, its own log
+mkdir "$tmp/inst"
+"$B" launch --instances 3 -r 1 --ready exit --output-dir "$tmp/inst" -q -- sh -c 'echo "inst-{i}"'
+ok $? "--instances 3 --ready exit --output-dir"
+is "$(cat "$tmp/inst/n3-round-1-instance-1.log" "$tmp/inst/n3-round-1-instance-2.log" "$tmp/inst/n3-round-1-instance-3.log" | tr '\n' ' ')" \
+	"inst-1 inst-2 inst-3 " "{i} is the instance's number, each log its own output"
+
+# a list: one row per N, and the footprint's growth fitted: 2 MiB written per instance
+"$B" launch --instances 1,4,8 -r 1 --ready line:hog --footprint --format json -- "$HOG" 2 >"$tmp/grow.json"
+ok $? "--instances 1,4,8 of a 2 MiB writer"
+names=$(grep -o '"name": "[a-z_]*_n[0-9]*"' "$tmp/grow.json" | sed 's/.*"\(.*\)"/\1/' | tr '\n' ' ')
+is "$names" "ready_n1 ready_n4 ready_n8 all_ready_n1 all_ready_n4 all_ready_n8 pss_n1 pss_n4 pss_n8 private_dirty_n1 private_dirty_n4 private_dirty_n8 pss_per_instance_n1 pss_per_instance_n4 pss_per_instance_n8 private_dirty_per_instance_n1 private_dirty_per_instance_n4 private_dirty_per_instance_n8 " \
+	"one row per N, grouped by quantity"
+s=$(jget "$tmp/grow.json" 'results[name=private_dirty_slope].median')
+awk -v v="$s" 'BEGIN { exit !(v >= 2048 && v < 3072) }'
+ok $? "private_dirty_slope: one more instance costs its 2 MiB ($s KiB)"
+for k in intercept r2 points; do jget "$tmp/grow.json" "results[name=pss_slope].$k" >/dev/null || break; done
+ok $? "pss_slope with intercept, r2, points"
+is "$(jget "$tmp/grow.json" 'results[name=pss_slope].unit')" "KiB/instance" "slope unit"
+jget "$tmp/grow.json" 'results[name=all_ready_slope].unit' >/dev/null; ok $? "all_ready_slope"
+
+# ready by udp: each instance pings its own nonce
+"$B" launch --instances 1,10 -r 2 --format json -- "$B" ping {addr}:{port} --nonce {nonce} >"$tmp/iu.json"
+ok $? "--instances 1,10 -r 2 over udp"
+is "$(jget "$tmp/iu.json" 'results[name=ready_n10].n').$(jget "$tmp/iu.json" 'results[name=all_ready_n10].n')" "20.2" \
+	"20 instance samples and 2 batches of 10"
+
+# instances that fail: invalid, named
+# (instance 1 fails last: the reason is still about it, the lowest-numbered)
+"$B" launch --instances 4 -r 1 --ready exit --format json -- sh -c 'sleep 0.$(( 5 - {i} )); exit $(( {i} % 2 ))' \
+	>"$tmp/if.json" 2>/dev/null
+is "$?" 1 "two of four instances fail: exit 1"
+jget "$tmp/if.json" 'invalid_reasons[0]' | grep -q "4 instances, round 1: 2 of 4 ready (instance 1: failed: exited with status 1"
+ok $? "invalid_reasons names the batch, the count and the first instance"
+is "$(jget "$tmp/if.json" 'results[name=ready_n4].instances_failed')" 2 "instances_failed counted"
+
+# --stagger: instance i starts i x T after the first
+"$B" launch --instances 3 --stagger 0.2 -r 1 --ready exit --format json -- true >"$tmp/st.json"
+ok $? "--stagger 0.2"
+jget "$tmp/st.json" 'results[name=all_ready_n3].median' | awk '{ exit !($1 >= 400) }'
+ok $? "the third started 0.4 s after the first (all ready after >= 400 ms)"
+
+# Ctrl-C or SIGTERM in the middle of a 50-instance launch: nothing left
+for sig in INT TERM; do
+	"$B" launch --instances 50 -r 2 --ready line:never --timeout 60 -q -- sh -c "setsid sleep $M & exec sleep $M" \
+		>/dev/null 2>&1 &
+	job=$!
+	started "$M" 100; ok $? "50 instances SIG$sig: all 50 and what each moved out of its group run"
+	kill -"$sig" $job
+	ended $job $job; ok $? "50 instances SIG$sig: launch ends within 5 s"
+	wait $job; is "$?" "$((128 + $(kill -l "$sig")))" "50 instances SIG$sig: launch exits by the signal"
+	gone "$M"; ok $? "50 instances SIG$sig: none of the 100 processes is left"
+	pkill -KILL -f "^sleep $M"
+done
+
+# runc containers: runc run -d is ready when it returns; the container is
+# re-parented to the batch's holder, so its footprint counts
+why=
+if ! command -v runc >/dev/null; then why="runc is not installed (scripts/test-deps.sh installs it)"
+elif [ "$(id -u)" != 0 ]; then why="runc needs root here"
+fi
+rb=$tmp/rbundle ids=
+if [ -z "$why" ]; then
+	mkdir -p "$rb/rootfs/tmp" && cp "$HOG" "$rb/rootfs/hog" && (cd "$rb" && runc spec) || why="runc spec failed"
+fi
+if [ -z "$why" ]; then
+	# no terminal; the container runs a 2 MiB writer; open files within
+	# the host's hard limit, which a container may not raise (issue 19)
+	nofile=$(ulimit -Hn); [ "$nofile" = unlimited ] || [ "$nofile" -gt 1024 ] && nofile=1024
+	sed -i -e 's/"terminal": true/"terminal": false/' \
+		-e 's|^\([[:space:]]*\)"sh"$|\1"/hog", "2", "ctr'"$$"'"|' \
+		-e "s/\"hard\": 1024/\"hard\": $nofile/; s/\"soft\": 1024/\"soft\": $nofile/" "$rb/config.json"
+	[ "$(jget "$rb/config.json" process.args)" = "[\"/hog\",\"2\",\"ctr$$\"]" ] || why="runc spec's config.json has another layout"
+fi
+if [ -z "$why" ] && ! runc run -d --bundle "$rb" "gbdp$$" </dev/null >/dev/null 2>"$tmp/runc.err"; then
+	why="runc refuses to run a container here: $(tail -1 "$tmp/runc.err")"
+fi
+runc delete -f "gbdp$$" >/dev/null 2>&1
+runc_clean() { for id in $(runc list -q 2>/dev/null | grep "^gbd$$-"); do runc delete -f "$id" >/dev/null 2>&1; done; }
+trap 'runc_clean; rm -rf "$tmp"; pkill -KILL -f "^sleep $M"' EXIT
+if [ -n "$why" ]; then
+	for i in 1 2 3 4 5 6 7; do skip "$why" "--instances of runc run -d containers"; done
+else
+	# a stopped container keeps its id until runc delete: {nonce} makes each
+	# batch's ids new
+	"$B" launch --instances 1,5 -r 1 --ready exit --footprint --then kill --format json -- \
+		runc run -d --bundle "$rb" "gbd$$-{i}-{nonce}" >"$tmp/runc.json" 2>"$tmp/runc.err"
+	ok $? "--instances 1,5 of runc run -d containers: exit 0"
+	sed 's/^/#   /' "$tmp/runc.err" | head -3
+	is "$(jget "$tmp/runc.json" 'results[name=ready_n5].instances_ok')" 5 "five containers started"
+	jget "$tmp/runc.json" 'results[name=pss_n5].median' | awk '{ exit !($1 > 2048) }'
+	ok $? "their footprint (the containers' processes, re-parented to the holder) is counted"
+	! pgrep -f "^/hog 2 ctr$$" >/dev/null; ok $? "no container process is left"
+	is "$(runc list 2>/dev/null | grep "^gbd$$-" | grep -vc " stopped ")" 0 "runc lists none of them running"
+	runc_clean
+	# one cgroup per instance: runc's default group is named after the container
+	cgpat=/sys/fs/cgroup/gbd$$-{i}
+	[ -d /sys/fs/cgroup/pids ] && cgpat=/sys/fs/cgroup/pids/gbd$$-{i}
+	"$B" launch --instances 3 -r 1 --ready exit --cgroup "$cgpat" --then kill --format json -- \
+		runc run -d --bundle "$rb" "gbd$$-{i}" >"$tmp/runcg.json" 2>"$tmp/runcg.err"
+	ok $? "--cgroup $cgpat: one group per container"
+	is "$(jget "$tmp/runcg.json" 'results[name=pss_n3].of')" "cgroup" "footprint of the three cgroups"
+	runc_clean
 fi
 
 # --- ping alone: gives up with a message and exit 1
