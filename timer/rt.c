@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -46,6 +47,22 @@ int tm_rt_apply(int prio)
 		return 0;
 	struct sched_param sp = { .sched_priority = prio };
 	return sched_setscheduler(0, SCHED_FIFO, &sp) == 0 ? 0 : errno;
+}
+
+/* A SCHED_OTHER thread's sleep may end up to its timer slack late (50 us
+ * by default) so that the kernel can batch timer interrupts; a real-time
+ * thread has none.  cyclictest's default policy is SCHED_FIFO (its -p 0
+ * runs at FIFO 3), so its figures never include the slack: gb-timer sets
+ * the slack of its SCHED_OTHER threads to --timer-slack (1 ns) for the
+ * same reason, and records the kernel's default next to it. */
+long long tm_slack_default(char *why, size_t len)
+{
+	int v = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	if (v < 0) {
+		snprintf(why, len, "prctl(PR_GET_TIMERSLACK): %s", strerror(errno));
+		return -1;
+	}
+	return v;
 }
 
 int tm_lock_memory(char *why, size_t len)

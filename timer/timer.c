@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -52,6 +53,7 @@ typedef struct run {
 	int64_t interval_ns;
 	uint64_t loops, warmup, limit_ns, wakes, idle_ns;
 	int prio, quick, dma;
+	uint64_t slack_ns;
 	tm_trust_in trust;
 	int clocks_done;
 } run;
@@ -203,6 +205,7 @@ static void part_wake(run *u, tm_wake_kind kind)
 	tm_wake_cfg cfg = {
 		.kind = kind, .ncpu = u->nwake, .cpu = u->cpu, .interval_ns = u->interval_ns,
 		.loops = u->loops, .warmup = u->warmup, .limit_ns = u->limit_ns, .prio = u->prio,
+		.slack_ns = u->slack_ns,
 	};
 	tm_wake_cpu *res = gb_xcalloc((size_t)u->nwake, sizeof *res);
 	char why[256];
@@ -420,7 +423,7 @@ static void verdict(run *u)
 int timer_main(int argc, char **argv)
 {
 	long long loops = 0, prio = 0, wakes = 0;
-	double interval = 0, idle = 0;
+	double interval = 0, idle = 0, slack = 0;
 	const char *only = NULL, *dma = NULL;
 	const gb_opt opts[] = {
 		{ .name = "loops", .short_name = 'l', .type = GB_OPT_INT, .dest = &loops, .min = 1, .max = 100000000,
@@ -430,6 +433,10 @@ int timer_main(int argc, char **argv)
 		{ .name = "priority", .short_name = 'p', .type = GB_OPT_INT, .dest = &prio, .def = "0", .min = 0,
 		  .max = 99, .metavar = "N",
 		  .help = "SCHED_FIFO priority of the measuring threads; 0 = SCHED_OTHER (as cyclictest -p)" },
+		{ .name = "timer-slack", .type = GB_OPT_DURATION, .dest = &slack, .def = "1ns", .min = 0, .max = 1,
+		  .metavar = "TIME",
+		  .help = "timer slack of SCHED_OTHER measuring threads (a real-time thread has none); "
+			  "0 = the kernel's default (50us), what an ordinary program gets" },
 		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = PARTS, .metavar = "LIST",
 		  .help = "run only these parts, comma-separated" },
 		{ .name = "wakes", .type = GB_OPT_INT, .dest = &wakes, .def = "1000", .quick = "60", .min = 10,
@@ -492,6 +499,7 @@ int timer_main(int argc, char **argv)
 	u.wakes = (uint64_t)wakes;
 	u.idle_ns = (uint64_t)llround(idle * 1e9);
 	u.prio = (int)prio;
+	u.slack_ns = (uint64_t)llround(slack * 1e9);
 	u.quick = cli.c.quick;
 	u.dma = strcmp(dma, "auto") == 0;
 	u.trust = (tm_trust_in){ NAN, NAN, NAN, -1, 0, 0, 0, NAN };
@@ -516,6 +524,7 @@ int timer_main(int argc, char **argv)
 	gb_report r;
 	gb_report_init(&r, &cli);
 	u.r = &r;
+	char why0[128];
 	char list[2048];
 	size_t n = 0;
 	list[0] = 0;
@@ -524,6 +533,23 @@ int timer_main(int argc, char **argv)
 	gb_kv_str(&r.config, "cpu_list", list);
 	gb_kv_int(&r.config, "threads", u.nwake);
 	gb_kv_str(&r.config, "policy", u.prio ? "SCHED_FIFO" : "SCHED_OTHER");
+	/* what the wake-up threads' sleeps may be late by on purpose (rt.c) */
+	long long slack0 = tm_slack_default(why0, sizeof why0);
+	if (slack0 >= 0)
+		gb_kv_int(&r.config, "timer_slack_default_ns", slack0);
+	else
+		gb_kv_str(&r.config, "timer_slack_default_ns", why0);
+	if (u.prio)
+		snprintf(why0, sizeof why0, "none (SCHED_FIFO)");
+	else if (u.slack_ns == 0)
+		snprintf(why0, sizeof why0, "the kernel's default");
+	else if (prctl(PR_SET_TIMERSLACK, (unsigned long)u.slack_ns, 0, 0, 0) < 0)
+		snprintf(why0, sizeof why0, "not set: prctl(PR_SET_TIMERSLACK): %s", strerror(errno));
+	else
+		snprintf(why0, sizeof why0, "%llu ns", (unsigned long long)u.slack_ns);
+	if (slack0 > 0)
+		prctl(PR_SET_TIMERSLACK, (unsigned long)slack0, 0, 0, 0);	/* the probe's: back */
+	gb_kv_str(&r.config, "timer_slack_applied", why0);
 	gb_kv_int(&r.config, "loops_per_thread", (long long)u.loops);
 	gb_kv_str(&r.config, "clocksource", r.env->clocksource);
 	gb_kv_num(&r.config, "estimated_run_s",

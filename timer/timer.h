@@ -56,6 +56,8 @@ size_t tm_block_medians(const uint32_t *v, size_t n, size_t block, double *out, 
 int tm_rt_probe(int prio, char *why, size_t len);
 /* Apply SCHED_FIFO prio (0: leave SCHED_OTHER) to the calling thread. */
 int tm_rt_apply(int prio);
+/* The kernel's timer slack of this thread (ns), or -1 with why set. */
+long long tm_slack_default(char *why, size_t len);
 /* mlockall(MCL_CURRENT | MCL_FUTURE), as cyclictest -m: 1 locked, 0 not
  * (why says why). */
 int tm_lock_memory(char *why, size_t len);
@@ -75,6 +77,7 @@ typedef struct tm_wake_cfg {
 	uint64_t loops, warmup;	/* recorded wake-ups per thread, discarded first ones */
 	uint64_t limit_ns;	/* 0 = none: stop a thread past this */
 	int prio;		/* 0 = SCHED_OTHER */
+	uint64_t slack_ns;	/* PR_SET_TIMERSLACK of each thread; 0 = the kernel's default */
 } tm_wake_cfg;
 
 typedef struct tm_wake_cpu {

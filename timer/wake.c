@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -73,6 +74,9 @@ static void *waker_main(void *arg)
 		snprintf(r->what, sizeof r->what, "timerfd_create");
 	} else if ((r->err = tm_rt_apply(c->prio))) {
 		snprintf(r->what, sizeof r->what, "sched_setscheduler(SCHED_FIFO %d)", c->prio);
+	} else if (c->prio == 0 && c->slack_ns) {
+		/* probed by the caller, which records a refusal: not fatal */
+		prctl(PR_SET_TIMERSLACK, (unsigned long)c->slack_ns, 0, 0, 0);
 	}
 	if (r->err)
 		goto out;
