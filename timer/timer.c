@@ -432,7 +432,8 @@ int timer_main(int argc, char **argv)
 		  .min = 10e-6, .max = 10, .metavar = "TIME", .help = "time between deadlines, as cyclictest -i" },
 		{ .name = "priority", .short_name = 'p', .type = GB_OPT_INT, .dest = &prio, .def = "0", .min = 0,
 		  .max = 99, .metavar = "N",
-		  .help = "SCHED_FIFO priority of the measuring threads; 0 = SCHED_OTHER (as cyclictest -p)" },
+		  .help = "SCHED_FIFO priority of the measuring threads; 0 = SCHED_OTHER (cyclictest's -p 0 "
+			  "is SCHED_FIFO 3: compare it with --priority 3)" },
 		{ .name = "timer-slack", .type = GB_OPT_DURATION, .dest = &slack, .def = "1ns", .min = 0, .max = 1,
 		  .metavar = "TIME",
 		  .help = "timer slack of SCHED_OTHER measuring threads (a real-time thread has none); "

@@ -23,7 +23,10 @@ for key in config.cpu_list config.threads config.policy config.priority config.i
 	jget "$tmp/t.json" "$key" >/dev/null
 	ok $? "key $key present"
 done
-is "$(jget "$tmp/t.json" config.policy)" "SCHED_OTHER" "default policy SCHED_OTHER, as cyclictest -p 0"
+is "$(jget "$tmp/t.json" config.policy)" "SCHED_OTHER" "default policy SCHED_OTHER (cyclictest's -p 0 is SCHED_FIFO 3)"
+is "$(jget "$tmp/t.json" config.timer_slack_applied)" "1 ns" "SCHED_OTHER threads sleep with a 1 ns timer slack by default"
+case $(jget "$tmp/t.json" config.timer_slack_default_ns) in [0-9]*) ok 0 "the kernel's default slack recorded" ;;
+	*) ok 1 "the kernel's default slack recorded ($(jget "$tmp/t.json" config.timer_slack_default_ns))" ;; esac
 is "$(jget "$tmp/t.json" config.priority)" "0" "default priority 0"
 is "$(jget "$tmp/t.json" config.interval)" "0.001" "default interval 1 ms"
 is "$(jget "$tmp/t.json" config.loops_per_thread)" "600" "--quick: 600 wake-ups per thread"
@@ -111,9 +114,14 @@ jget "$tmp/l.json" warnings | grep -q "time-limit cut"; ok $? "and says so"
 "$B" -l 20 --only timerfd --cpus 0 --format json >"$tmp/r.json"
 is "$(jget "$tmp/r.json" 'results[name=wakeup_timerfd].wakeups')" "20" "-l 20, as cyclictest -l"
 
+# --- --timer-slack 0: the kernel's default slack, what an ordinary program sleeps with
+"$B" --only nanosleep --loops 20 --cpus 0 --timer-slack 0 --format json >"$tmp/sl.json"
+ok $? "--timer-slack 0 runs"
+is "$(jget "$tmp/sl.json" config.timer_slack_applied)" "the kernel's default" "--timer-slack 0 keeps the kernel's default"
+
 # --- usage errors name the option
 for bad in "--interval 0" "--interval 5us" "--priority 100" "--priority -1" "--loops 0" "--only bogus" \
-	"--idle 2s" "--dma-latency maybe" "--wakes 1" "--threads 2"; do
+	"--idle 2s" "--dma-latency maybe" "--wakes 1" "--threads 2" "--timer-slack 2s"; do
 	opt=${bad%% *}
 	"$B" $bad >"$tmp/out" 2>"$tmp/e"
 	is "$?" "2" "$bad exits 2"
@@ -149,6 +157,7 @@ if [ "$(id -u)" = 0 ]; then
 	ok $? "--priority 10 as root runs"
 	is "$(jget "$tmp/rt.json" config.policy)" "SCHED_FIFO" "and records SCHED_FIFO"
 	is "$(jget "$tmp/rt.json" config.priority)" "10" "and the priority"
+	is "$(jget "$tmp/rt.json" config.timer_slack_applied)" "none (SCHED_FIFO)" "and no timer slack (a real-time thread has none)"
 else
 	skip "needs root" "--priority as root"
 fi
