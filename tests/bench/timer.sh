@@ -119,6 +119,20 @@ is "$(jget "$tmp/r.json" 'results[name=wakeup_timerfd].wakeups')" "20" "-l 20, a
 ok $? "--timer-slack 0 runs"
 is "$(jget "$tmp/sl.json" config.timer_slack_applied)" "the kernel's default" "--timer-slack 0 keeps the kernel's default"
 
+# --- a clock too coarse for a cross-CPU wake-up (a TCG guest on jiffies: 4 ms
+# steps): those metrics are unavailable with the step named, never a 0
+if [ "$ncpu" -ge 2 ]; then
+	GB_FAULT=timer.tick=4000000 "$B" --only cross --wakes 10 --format json >"$tmp/tk.json" 2>/dev/null
+	ok $? "a 4 ms clock step: the run still ends well"
+	is "$(jget "$tmp/tk.json" 'results[name=cross_wake_busy]')" "" "cross_wake_busy is no result"
+	jget "$tmp/tk.json" 'unavailable[name=cross_wake_idle].reason' | grep -q "steps of 4000 us"
+	ok $? "cross_wake_idle is unavailable, naming the clock's step"
+	jget "$tmp/tk.json" 'unavailable[name=cross_wake_idle_0us].reason' | grep -q "cannot be resolved"
+	ok $? "so is every point of the idle sweep"
+else
+	for i in 1 2 3 4; do skip "one CPU: no cross-CPU part" "a coarse clock"; done
+fi
+
 # --- usage errors name the option
 for bad in "--interval 0" "--interval 5us" "--priority 100" "--priority -1" "--loops 0" "--only bogus" \
 	"--idle 2s" "--dma-latency maybe" "--wakes 1" "--threads 2" "--timer-slack 2s"; do
