@@ -2,6 +2,7 @@
  * (busy.h says why).  The spinner only reads its own flag, so it takes no
  * lock and touches no line the measured threads use. */
 #include "busy.h"
+#include "team.h"
 #include "util.h"
 
 #include <errno.h>
@@ -49,17 +50,9 @@ gb_busy *gb_busy_start(int cpu, char *err, unsigned errlen)
 {
 	gb_busy *b = gb_xcalloc(1, sizeof *b);
 	b->cpu = cpu;
-	pthread_attr_t attr;
-	cpu_set_t one;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);	/* it calls nothing deep */
-	/* created already pinned: never a spinner on the wrong CPU */
-	int e = pthread_attr_setaffinity_np(&attr, sizeof one, &one);
-	if (!e)
-		e = pthread_create(&b->th, &attr, spin, b);
-	pthread_attr_destroy(&attr);
+	/* created already pinned: never a spinner on the wrong CPU; a
+	 * small stack: it calls nothing deep */
+	int e = gb_thread_on(&b->th, cpu, 64 * 1024, spin, b);
 	if (e) {
 		snprintf(err, errlen, "cannot start a spinner on CPU %d: %s", cpu, strerror(e));
 		free(b);

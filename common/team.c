@@ -91,6 +91,25 @@ int gb_pin_self(int cpu)
 	return pthread_setaffinity_np(pthread_self(), sizeof one, &one);
 }
 
+int gb_thread_on(pthread_t *th, int cpu, size_t stack, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	cpu_set_t one;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE)
+		return EINVAL;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	pthread_attr_init(&attr);
+	if (stack)
+		pthread_attr_setstacksize(&attr, stack);
+	int e = pthread_attr_setaffinity_np(&attr, sizeof one, &one);
+	if (!e)
+		e = pthread_create(th, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return e;
+}
+
 /* Pin the calling thread; returns the CPU or -1 (restricted: run free). */
 static int pin_self(int cpu)
 {

@@ -9,6 +9,7 @@
 #ifndef GB_TEAM_H
 #define GB_TEAM_H
 
+#include <pthread.h>
 #include <sched.h>
 
 typedef struct gb_team gb_team;
@@ -30,5 +31,10 @@ void gb_team_destroy(gb_team *t);
 
 /* Pin the calling thread to one CPU; 0 or an errno (EINVAL: not allowed). */
 int gb_pin_self(int cpu);
+
+/* Start fn(arg) in a thread created already pinned to cpu, so that a
+ * refused CPU fails the creation instead of running the thread next to
+ * its partner; stack 0 = the default size.  0 or an errno. */
+int gb_thread_on(pthread_t *th, int cpu, size_t stack, void *(*fn)(void *), void *arg);
 
 #endif

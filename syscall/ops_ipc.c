@@ -95,14 +95,7 @@ static int partner_start(sc_ctx *c, int cross, void *(*body)(void *))
 	}
 	/* created already pinned: if the CPU is refused, creation fails and
 	 * the figure is never taken with both threads on one CPU */
-	pthread_attr_t attr;
-	cpu_set_t one;
-	CPU_ZERO(&one);
-	CPU_SET(p->cpu, &one);
-	pthread_attr_init(&attr);
-	pthread_attr_setaffinity_np(&attr, sizeof one, &one);
-	e = pthread_create(&p->th, &attr, body, p);
-	pthread_attr_destroy(&attr);
+	e = gb_thread_on(&p->th, p->cpu, 0, body, p);
 	if (e)
 		goto fail;
 	c->priv = p;

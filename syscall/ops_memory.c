@@ -167,15 +167,8 @@ static int tlb_setup(sc_ctx *c, int want)
 	for (int i = 1; i < n; i++) {
 		/* created already pinned: a refused CPU fails the creation
 		 * instead of putting the spinner next to this thread */
-		pthread_attr_t attr;
-		cpu_set_t one;
-		CPU_ZERO(&one);
-		CPU_SET(cpu[i], &one);
-		pthread_attr_init(&attr);
-		pthread_attr_setaffinity_np(&attr, sizeof one, &one);
 		t->s[i - 1].t = t;
-		e = pthread_create(&t->s[i - 1].th, &attr, spin, &t->s[i - 1]);
-		pthread_attr_destroy(&attr);
+		e = gb_thread_on(&t->s[i - 1].th, cpu[i], 0, spin, &t->s[i - 1]);
 		if (e) {
 			int at = cpu[i];
 			free(cpu);

@@ -84,15 +84,7 @@ tm_cross *tm_cross_start(const tm_cross_cfg *cfg, char *why, size_t len)
 		free(x);
 		return NULL;
 	}
-	pthread_attr_t attr;
-	cpu_set_t one;
-	CPU_ZERO(&one);
-	CPU_SET(cfg->target_cpu, &one);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	pthread_attr_setaffinity_np(&attr, sizeof one, &one);
-	e = pthread_create(&x->th, &attr, waiter, x);
-	pthread_attr_destroy(&attr);
+	e = gb_thread_on(&x->th, cfg->target_cpu, 256 * 1024, waiter, x);
 	if (e) {
 		snprintf(why, len, "cannot start the waiter on CPU %d: %s", cfg->target_cpu, strerror(e));
 		goto fail;

@@ -77,22 +77,15 @@ int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, uint64_t limit_ns, tm_mon
 	memset(out, 0, sizeof *out);
 	x.rounds = rounds;
 	x.cpu_b = cpu_b;
-	cpu_set_t saved, one;
+	cpu_set_t saved;
 	pthread_getaffinity_np(pthread_self(), sizeof saved, &saved);
 	int e = gb_pin_self(cpu_a);
 	if (e) {
 		snprintf(why, len, "cannot pin to CPU %d: %s", cpu_a, strerror(e));
 		return e;
 	}
-	pthread_attr_t attr;
 	pthread_t th;
-	CPU_ZERO(&one);
-	CPU_SET(cpu_b, &one);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	pthread_attr_setaffinity_np(&attr, sizeof one, &one);
-	e = pthread_create(&th, &attr, side_b, &x);
-	pthread_attr_destroy(&attr);
+	e = gb_thread_on(&th, cpu_b, 256 * 1024, side_b, &x);
 	if (e) {
 		pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
 		snprintf(why, len, "cannot start a thread on CPU %d: %s", cpu_b, strerror(e));

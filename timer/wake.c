@@ -122,17 +122,9 @@ int tm_wake_run(const tm_wake_cfg *cfg, tm_wake_cpu *res, char *why, size_t len)
 		memset(res[i].late, 0, cfg->loops * sizeof *res[i].late);
 	}
 	for (int i = 0; i < cfg->ncpu; i++) {
-		pthread_attr_t attr;
-		cpu_set_t one;
-		CPU_ZERO(&one);
-		CPU_SET(cfg->cpu[i], &one);
-		pthread_attr_init(&attr);
-		/* a small stack: with MCL_FUTURE every thread's stack is locked */
-		pthread_attr_setstacksize(&attr, 256 * 1024);
-		pthread_attr_setaffinity_np(&attr, sizeof one, &one);
 		w[i] = (struct waker){ cfg, &res[i] };
-		err = pthread_create(&th[i], &attr, waker_main, &w[i]);
-		pthread_attr_destroy(&attr);
+		/* a small stack: with MCL_FUTURE every thread's stack is locked */
+		err = gb_thread_on(&th[i], cfg->cpu[i], 256 * 1024, waker_main, &w[i]);
 		if (err) {
 			snprintf(why, len, "cannot start the thread for CPU %d: %s", cfg->cpu[i], strerror(err));
 			break;
