@@ -266,36 +266,31 @@ void gb_stats_compute(const double *x, size_t n, gb_stats *out)
 /* Continued fraction of the incomplete beta (modified Lentz): converges
  * fast for x < (a + 1) / (a + b + 2); the caller uses the symmetry
  * I_x(a, b) = 1 - I_{1-x}(b, a) otherwise. */
+/* Lentz keeps its two running terms away from zero (a zero would divide). */
+static double nonzero(double v)
+{
+	return fabs(v) < 1e-300 ? 1e-300 : v;
+}
+
+/* One step of the fraction with numerator aa: the factor h is multiplied by. */
+static double lentz_step(double aa, double *c, double *d)
+{
+	*d = 1 / nonzero(1 + aa * *d);
+	*c = nonzero(1 + aa / *c);
+	return *d * *c;
+}
+
 static double betacf(double a, double b, double x)
 {
-	const double tiny = 1e-300, eps = 1e-15;
+	const double eps = 1e-15;
 	double qab = a + b, qap = a + 1, qam = a - 1;
-	double c = 1, d = 1 - qab * x / qap;
-	if (fabs(d) < tiny)
-		d = tiny;
-	d = 1 / d;
+	double c = 1, d = 1 / nonzero(1 - qab * x / qap);
 	double h = d;
 	for (int m = 1; m <= 1000; m++) {
 		int m2 = 2 * m;
-		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		double del = d * c;
-		h *= del;
+		h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &c, &d);	/* even step */
+		double del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &c, &d);
+		h *= del;	/* odd step */
 		if (fabs(del - 1) < eps)
 			break;
 	}
