@@ -46,6 +46,7 @@ static struct sigaction old_fatal[NFATAL], old_chld;
 static int armed;
 static int chld_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t no_pidfd;	/* pidfd_open: ENOSYS or refused */
+static char scratch_dir[4096];	/* gb_tree_scratch; "" none */
 #define SPARE_MAX 256
 static volatile sig_atomic_t spare[SPARE_MAX];	/* gb_tree_spare: not the tree's; 0 free */
 
@@ -320,6 +321,9 @@ static void on_fatal(int sig)
 	}
 	if (leader > 0)
 		end_tree(FATAL_GIVE_UP_S);
+	/* after the tree: nothing can write there any more */
+	if (scratch_dir[0])
+		gb_rmdir_flat(scratch_dir);
 	gb_die_by_signal(sig);
 }
 
@@ -383,6 +387,14 @@ void gb_tree_disarm(void)
 	for (size_t i = 0; i < NFATAL; i++)
 		sigaction(fatal_sigs[i], &old_fatal[i], NULL);
 	armed = 0;
+}
+
+void gb_tree_scratch(const char *dir)
+{
+	sigset_t old;
+	hold(&old);
+	gb_strlcpy(scratch_dir, dir ? dir : "", sizeof scratch_dir);
+	release(&old);
 }
 
 int gb_tree_fd(void)

@@ -54,6 +54,12 @@ int gb_tree_arm(char *why, size_t len);
 /* The handlers of SIGCHLD, SIGINT, SIGTERM, SIGHUP from before gb_tree_arm
  * come back (the subreaper stays). */
 void gb_tree_disarm(void);
+/* A directory the tree works in (the suite's scratch directory for a
+ * benchmark's files): when SIGINT, SIGTERM or SIGHUP ends this process
+ * while it is set, it is emptied and removed once the tree has ended
+ * (gb_rmdir_flat), so an interrupted run leaves nothing in /tmp.  NULL
+ * forgets it (the caller removes it on the normal path). */
+void gb_tree_scratch(const char *dir);
 /* Readable when a child may have ended: poll() it, then gb_tree_poll. */
 int gb_tree_fd(void);
 

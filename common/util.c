@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -369,4 +370,40 @@ const char *gb_basename(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
+}
+
+int gb_rmdir_flat(const char *dir)
+{
+	/* getdents64 rather than readdir: no malloc, no stdio */
+	struct linux_dirent64 {
+		uint64_t d_ino;
+		int64_t d_off;
+		unsigned short d_reclen;
+		unsigned char d_type;
+		char d_name[];
+	};
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW), failed = 0, e = 0;
+	if (fd >= 0) {
+		char buf[4096] __attribute__((aligned(8)));
+		long n;
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+			for (long off = 0; off < n;) {
+				const struct linux_dirent64 *d = (const void *)(buf + off);
+				const char *nm = d->d_name;
+				off += d->d_reclen;
+				if (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2])))
+					continue;
+				if (unlinkat(fd, nm, 0) != 0 && !failed) {
+					failed = 1;
+					e = errno;
+				}
+			}
+		close(fd);
+	}
+	if (rmdir(dir) == 0)
+		return 0;
+	if (!failed)
+		e = errno;
+	errno = e;
+	return -1;
 }

@@ -86,6 +86,12 @@ int gb_list_has(const char *list, const char *name);
  * reason in why, when none works. */
 const char *gb_self_path(char *why, size_t len);
 
+/* Empty a directory of plain files (one level) and remove it: 0, or -1
+ * with errno from the last step that failed.  Async-signal-safe (system
+ * calls only: getdents64, unlinkat, rmdir), so a signal handler may call
+ * it for a scratch directory its process made. */
+int gb_rmdir_flat(const char *dir);
+
 /* The last component of a path ("gb-stream" of "/bin/gb-stream"). */
 const char *gb_basename(const char *path);
 

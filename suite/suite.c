@@ -23,7 +23,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "format.h"
 #include "guestbench.h"
 #include "output.h"
+#include "proctree.h"
 #include "util.h"
 
 #define MAX_ARGS 64
@@ -81,15 +81,8 @@ static json_t *take_doc(const reg_bench *a, const suite_child *c, char *why, siz
  * (one level: benchmarks create plain files there). */
 static void remove_scratch(const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	if (rmdir(dir) != 0)
+	gb_tree_scratch(NULL);
+	if (gb_rmdir_flat(dir) != 0)
 		gb_warnx("could not remove the scratch directory %s: %s", dir, strerror(errno));
 }
 
@@ -126,6 +119,7 @@ static int run_one(suite_doc *s, const char *self, const reg_bench *a, double ti
 		}
 		argv[n++] = "--dir";
 		argv[n++] = dir;
+		gb_tree_scratch(dir);	/* removed even if a signal ends the suite */
 	}
 	argv[n] = NULL;
 

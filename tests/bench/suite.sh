@@ -158,6 +158,31 @@ is "$(jget "$tmp/hg.json" 'runs[bench=stream].valid')" "true" "the suite went on
 is "$(marked)" "0" "nothing left: not the child that ignored SIGTERM, nor its grandchild"
 grep -lsF "$mark" /proc/[0-9]*/environ | sed 's,/proc/\([0-9]*\)/environ,\1,' | xargs -r kill -KILL
 
+# --- SIGTERM to the suite while a benchmark works in the suite's scratch
+# directory: the benchmark removes its file, the suite the directory
+# (also when the benchmark ignores SIGTERM and must be killed), the suite
+# ends by that signal, and the -o file is left as it was
+sd=$tmp/scratch; mkdir "$sd"
+for fault in none diskio.hang; do
+	echo keep >"$tmp/st.json"
+	GB_FAULT=$fault TMPDIR=$sd "$G" suite --quick --only diskio -o "$tmp/st.json" >/dev/null 2>&1 &
+	sp=$!
+	# until the benchmark is at work: its file (or, hanging, its directory)
+	for i in $(seq 1 200); do
+		if [ $fault = none ]; then
+			[ -n "$(ls -A "$sd"/guestbench-diskio.* 2>/dev/null)" ] && break
+		else
+			ls -d "$sd"/guestbench-diskio.* >/dev/null 2>&1 && break
+		fi
+		sleep 0.05
+	done
+	ls -d "$sd"/guestbench-diskio.* >/dev/null 2>&1; ok $? "GB_FAULT=$fault: the suite made its scratch directory under TMPDIR"
+	kill -TERM $sp; wait $sp
+	is "$?" "143" "GB_FAULT=$fault: SIGTERM ends the suite by SIGTERM"
+	is "$(ls -A "$sd")" "" "GB_FAULT=$fault: nothing left in TMPDIR (the scratch directory and the benchmark's file are gone)"
+	is "$(cat "$tmp/st.json")" "keep" "GB_FAULT=$fault: the -o file is untouched"
+done
+
 # --- two environments pair up metric for metric (what gb-compare does)
 metrics() {	# "bench/metric" of every run, one a line, sorted
 	local f=$1 n i j m b
