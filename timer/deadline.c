@@ -39,6 +39,13 @@ unsigned tm_next_deadline(struct timespec *deadline, const struct timespec *now,
 	return skipped;
 }
 
+struct timespec tm_align_base(const struct timespec *now, int64_t offset_ns)
+{
+	struct timespec b = { .tv_sec = now->tv_sec + (now->tv_nsec >= 900000000 ? 2 : 1), .tv_nsec = 0 };
+	tm_ts_add(&b, offset_ns);
+	return b;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

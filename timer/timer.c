@@ -58,6 +58,7 @@ typedef struct run {
 	uint64_t loops, warmup, limit_ns, wakes, idle_ns;
 	int prio, quick, dma;
 	uint64_t slack_ns;
+	int64_t align_ns;	/* --align; -1 off */
 	tm_trust_in trust;
 	int clocks_done;
 } run;
@@ -209,7 +210,7 @@ static void part_wake(run *u, tm_wake_kind kind)
 	tm_wake_cfg cfg = {
 		.kind = kind, .ncpu = u->nwake, .cpu = u->cpu, .interval_ns = u->interval_ns,
 		.loops = u->loops, .warmup = u->warmup, .limit_ns = u->limit_ns, .prio = u->prio,
-		.slack_ns = u->slack_ns,
+		.slack_ns = u->slack_ns, .align_ns = u->align_ns,
 	};
 	tm_wake_cpu *res = gb_xcalloc((size_t)u->nwake, sizeof *res);
 	char why[256];
@@ -437,7 +438,7 @@ static void verdict(run *u)
 int timer_main(int argc, char **argv)
 {
 	long long loops = 0, prio = 0, wakes = 0;
-	double interval = 0, idle = 0, slack = 0;
+	double interval = 0, idle = 0, slack = 0, align = -1;	/* align: -1 = not given */
 	const char *only = NULL, *dma = NULL;
 	const gb_opt opts[] = {
 		{ .name = "loops", .short_name = 'l', .type = GB_OPT_INT, .dest = &loops, .min = 1, .max = 100000000,
@@ -452,6 +453,11 @@ int timer_main(int argc, char **argv)
 		  .metavar = "TIME",
 		  .help = "timer slack of SCHED_OTHER measuring threads (a real-time thread has none); "
 			  "0 = the kernel's default (50us), what an ordinary program gets" },
+		{ .name = "align", .type = GB_OPT_DURATION, .dest = &align, .min = 0, .max = 0.999999999,
+		  .metavar = "OFFSET",
+		  .help = "start every thread's deadlines at the next whole second of CLOCK_MONOTONIC plus "
+			  "OFFSET, as cyclictest --secaligned (to run beside another periodic tool without "
+			  "waking together); default: each thread from its own start" },
 		{ .name = "only", .type = GB_OPT_LIST, .dest = &only, .choices = PARTS, .metavar = "LIST",
 		  .help = "run only these parts, comma-separated" },
 		{ .name = "wakes", .type = GB_OPT_INT, .dest = &wakes, .def = "1000", .quick = "60", .min = 10,
@@ -515,6 +521,7 @@ int timer_main(int argc, char **argv)
 	u.idle_ns = (uint64_t)llround(idle * 1e9);
 	u.prio = (int)prio;
 	u.slack_ns = (uint64_t)llround(slack * 1e9);
+	u.align_ns = align < 0 ? -1 : llround(align * 1e9);
 	u.quick = cli.c.quick;
 	u.dma = strcmp(dma, "auto") == 0;
 	u.trust = (tm_trust_in){ NAN, NAN, NAN, -1, 0, 0, 0, NAN };
@@ -565,6 +572,10 @@ int timer_main(int argc, char **argv)
 	if (slack0 > 0)
 		prctl(PR_SET_TIMERSLACK, (unsigned long)slack0, 0, 0, 0);	/* the probe's: back */
 	gb_kv_str(&r.config, "timer_slack_applied", why0);
+	if (u.align_ns >= 0)
+		gb_kv_int(&r.config, "align_offset_ns", u.align_ns);
+	else
+		gb_kv_str(&r.config, "align_offset_ns", "off (each thread from its own start)");
 	gb_kv_int(&r.config, "loops_per_thread", (long long)u.loops);
 	gb_kv_str(&r.config, "clocksource", r.env->clocksource);
 	gb_kv_num(&r.config, "estimated_run_s",

@@ -39,6 +39,11 @@ int64_t tm_late_ns(const struct timespec *now, const struct timespec *deadline);
  * sleep at all, which would be counted as punctual); returns the
  * intervals skipped (cyclictest does the same). */
 unsigned tm_next_deadline(struct timespec *deadline, const struct timespec *now, int64_t interval_ns);
+/* --align: the threads' common start, the next whole second of the clock
+ * after 'now' plus offset_ns - one second further when 'now' is within
+ * 100 ms of that second, so that every thread is started before it (as
+ * cyclictest --secaligned). */
+struct timespec tm_align_base(const struct timespec *now, int64_t offset_ns);
 /* Lateness as stored: ns, negative as 0, saturated at UINT32_MAX (4.3 s). */
 static inline uint32_t tm_store_ns(int64_t late)
 {
@@ -78,6 +83,8 @@ typedef struct tm_wake_cfg {
 	uint64_t limit_ns;	/* 0 = none: stop a thread past this */
 	int prio;		/* 0 = SCHED_OTHER */
 	uint64_t slack_ns;	/* PR_SET_TIMERSLACK of each thread; 0 = the kernel's default */
+	int64_t align_ns;	/* -1: each thread starts from its own clock reading;
+				 * else all from tm_align_base(now, align_ns) */
 } tm_wake_cfg;
 
 typedef struct tm_wake_cpu {

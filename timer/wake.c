@@ -30,10 +30,14 @@
 /* The threads start one after another and each takes its first deadline
  * from its own start, as cyclictest's do: their deadlines are not
  * aligned (cyclictest -A aligns them; coincident timers on every CPU are
- * another figure, with the host's timer work bunched together). */
+ * another figure, with the host's timer work bunched together).  With
+ * --align all start from one whole second plus an offset, as with
+ * cyclictest --secaligned: two tools measuring side by side at the same
+ * time then never wake together (docs/timer.md). */
 struct waker {
 	const tm_wake_cfg *cfg;
 	tm_wake_cpu *res;
+	struct timespec base;	/* --align: the common start */
 };
 
 /* Sleep until *deadline: 0, or an errno. */
@@ -84,6 +88,8 @@ static void *waker_main(void *arg)
 	struct timespec next, now;
 	uint64_t total = c->warmup + c->loops, i, n = 0;
 	clock_gettime(CLOCK_MONOTONIC, &next);
+	if (c->align_ns >= 0)
+		next = w->base;
 	int64_t stop = c->limit_ns ? tm_ts_ns(&next) + (int64_t)c->limit_ns : INT64_MAX;
 	tm_ts_add(&next, c->interval_ns);
 	for (i = 0; i < total; i++) {
@@ -112,6 +118,10 @@ int tm_wake_run(const tm_wake_cfg *cfg, tm_wake_cpu *res, char *why, size_t len)
 	pthread_t *th = gb_xcalloc((size_t)cfg->ncpu, sizeof *th);
 	struct waker *w = gb_xcalloc((size_t)cfg->ncpu, sizeof *w);
 	int started = 0, err = 0;
+	struct timespec now, base = { 0, 0 };
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (cfg->align_ns >= 0)
+		base = tm_align_base(&now, cfg->align_ns);
 
 	for (int i = 0; i < cfg->ncpu; i++) {
 		memset(&res[i], 0, sizeof res[i]);
@@ -122,7 +132,7 @@ int tm_wake_run(const tm_wake_cfg *cfg, tm_wake_cpu *res, char *why, size_t len)
 		memset(res[i].late, 0, cfg->loops * sizeof *res[i].late);
 	}
 	for (int i = 0; i < cfg->ncpu; i++) {
-		w[i] = (struct waker){ cfg, &res[i] };
+		w[i] = (struct waker){ cfg, &res[i], base };
 		/* a small stack: with MCL_FUTURE every thread's stack is locked */
 		err = gb_thread_on(&th[i], cfg->cpu[i], 256 * 1024, waker_main, &w[i]);
 		if (err) {

@@ -119,6 +119,24 @@ is "$(jget "$tmp/r.json" 'results[name=wakeup_timerfd].wakeups')" "20" "-l 20, a
 ok $? "--timer-slack 0 runs"
 is "$(jget "$tmp/sl.json" config.timer_slack_applied)" "the kernel's default" "--timer-slack 0 keeps the kernel's default"
 
+# --- --align OFFSET: every thread's deadlines at a whole second + OFFSET (as
+# cyclictest --secaligned), seen in the deadlines the threads sleep to
+if command -v strace >/dev/null; then
+	strace -f -e trace=clock_nanosleep -o "$tmp/al.st" "$B" --only nanosleep --loops 3 --align 250us \
+		--format json >"$tmp/al.json"
+	ok $? "--align 250us runs"
+	is "$(jget "$tmp/al.json" config.align_offset_ns)" "250000" "config.align_offset_ns records the offset"
+	main=$(head -1 "$tmp/al.st" | cut -d' ' -f1)
+	dl=$(grep -v "^$main " "$tmp/al.st" | grep -o 'tv_nsec=[0-9]*' | cut -d= -f2)
+	is "$(echo "$dl" | wc -l)" "$((3 * ncpu))" "3 deadlines for each of the $ncpu threads"
+	is "$(echo "$dl" | awk '$1 % 1000000 != 250000' | wc -l)" "0" "every deadline is at a whole millisecond + 250 us"
+	is "$(grep -v "^$main " "$tmp/al.st" | grep -o 'tv_sec=[0-9]*' | sort -u | wc -l)" "1" "all in the same second: one start for every thread"
+else
+	for i in 1 2 3 4 5; do skip "no strace" "--align"; done
+fi
+"$B" --only nanosleep --loops 5 --cpus 0 --format json >"$tmp/na.json"
+jget "$tmp/na.json" config.align_offset_ns | grep -q "^off"; ok $? "without --align: recorded as off"
+
 # --- a clock too coarse for a cross-CPU wake-up (a TCG guest on jiffies: 4 ms
 # steps): those metrics are unavailable with the step named, never a 0
 if [ "$ncpu" -ge 2 ]; then
@@ -135,7 +153,7 @@ fi
 
 # --- usage errors name the option
 for bad in "--interval 0" "--interval 5us" "--priority 100" "--priority -1" "--loops 0" "--only bogus" \
-	"--idle 2s" "--dma-latency maybe" "--wakes 1" "--threads 2" "--timer-slack 2s"; do
+	"--idle 2s" "--dma-latency maybe" "--wakes 1" "--threads 2" "--timer-slack 2s" "--align 1s" "--align -1ms"; do
 	opt=${bad%% *}
 	"$B" $bad >"$tmp/out" 2>"$tmp/e"
 	is "$?" "2" "$bad exits 2"

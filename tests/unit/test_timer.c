@@ -67,6 +67,21 @@ static void test_next_deadline(void)
 	ok(d.tv_nsec == 1000000, "... and is the next one");
 }
 
+static void test_align(void)
+{
+	struct timespec now = ts(5, 300000000), b = tm_align_base(&now, 250000);
+	ok(b.tv_sec == 6 && b.tv_nsec == 250000, "--align 250us at 5.3 s: the next whole second + 250 us (6.000250)");
+	now = ts(5, 950000000);
+	b = tm_align_base(&now, 250000);
+	ok(b.tv_sec == 7 && b.tv_nsec == 250000, "at 5.95 s (within 100 ms of 6): one second further (7.000250)");
+	now = ts(5, 0);
+	b = tm_align_base(&now, 999999999);
+	ok(b.tv_sec == 6 && b.tv_nsec == 999999999, "an offset just under a second stays in that second");
+	now = ts(5, 899999999);
+	b = tm_align_base(&now, 0);
+	ok(b.tv_sec == 6 && b.tv_nsec == 0, "offset 0: the whole second itself");
+}
+
 static void test_blocks(void)
 {
 	uint32_t v[] = { 5000, 1000, 3000, 2000, 4000, 9000, 7000 }, scratch[8];
@@ -193,6 +208,7 @@ int main(void)
 	test_ts_add();
 	test_late();
 	test_next_deadline();
+	test_align();
 	test_blocks();
 	test_steal();
 	test_mono();
