@@ -2,7 +2,11 @@
 #include "clock.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "fault.h"
 
 static gb_clockinfo info;
 static pthread_once_t info_once = PTHREAD_ONCE_INIT;
@@ -45,6 +49,17 @@ const gb_clockinfo *gb_clock_info(void)
 {
 	pthread_once(&info_once, measure_clock);
 	return &info;
+}
+
+int gb_clock_resolves(double max_step_ns, const char *what, char *why, size_t len)
+{
+	const char *fake = gb_fault("tick");
+	double tick = fake ? atof(fake) : gb_clock_info()->tick_ns;
+	if (tick <= max_step_ns)
+		return 1;
+	snprintf(why, len, "CLOCK_MONOTONIC advances in steps of %.0f us here: %s cannot be resolved "
+		 "(it would read 0)", tick / 1e3, what);
+	return 0;
 }
 
 /*

@@ -25,6 +25,14 @@ typedef struct gb_clockinfo {
 /* Measured once (a few ms), cached. */
 const gb_clockinfo *gb_clock_info(void);
 
+/* Can CLOCK_MONOTONIC time one short interval read alone (a single
+ * cross-CPU wake-up of tens of us)?  1 when its step is at most
+ * max_step_ns; else 0 with why naming the step and 'what', for a figure
+ * reported unavailable rather than as the 0 it would read (a TCG guest on
+ * jiffies steps 4 ms).  GB_FAULT=<bench>.tick=NS stands in for such a
+ * clock in the tests. */
+int gb_clock_resolves(double max_step_ns, const char *what, char *why, size_t len);
+
 /*
  * A timed loop: run the operation 'iters' times and return the elapsed
  * nanoseconds of just those operations.  The loop lives inside the

@@ -28,7 +28,6 @@
 #include "clock.h"
 #include "cpuid.h"
 #include "env.h"
-#include "fault.h"
 #include "report.h"
 #include "timer.h"
 #include "topo.h"
@@ -294,13 +293,8 @@ static void part_cross(run *u)
 	}
 	gb_progress("cross");
 	char why[256];
-	/* no figure rather than a 0 the clock cannot resolve; GB_FAULT=
-	 * timer.tick=NS stands in for such a clock in the tests */
-	const char *fake = gb_fault("tick");
-	double tick = fake ? atof(fake) : gb_clock_info()->tick_ns;
-	if (tick > CROSS_MAX_TICK_NS) {
-		snprintf(why, sizeof why, "CLOCK_MONOTONIC advances in steps of %.0f us here: a cross-CPU "
-			 "wake-up of tens of us cannot be resolved (it would read 0)", tick / 1e3);
+	/* no figure rather than a 0 the clock cannot resolve */
+	if (!gb_clock_resolves(CROSS_MAX_TICK_NS, "a cross-CPU wake-up of tens of us", why, sizeof why)) {
 		cross_unavailable(u, 0, why);
 		return;
 	}

@@ -126,6 +126,21 @@ for op in futex_roundtrip_cross futex_roundtrip_cross_idle; do
 	is "${reg%%:*}" "$want" "$op records its regime ($reg)"
 done
 
+# --- a clock too coarse to time one wake-up alone (a TCG guest on jiffies:
+# 4 ms steps): futex_roundtrip_cross_idle is unavailable with the step
+# named, never the 0 it would read; the batch-timed ops are unaffected
+if [ "$(nproc)" -ge 2 ]; then
+	GB_FAULT=syscall.tick=4000000 "$B" --only futex_roundtrip_cross_idle,getpid -r 2 --min-time 1ms \
+		--format json >"$tmp/tk.json" 2>/dev/null
+	ok $? "a 4 ms clock step: the run still ends well"
+	is "$(jget "$tmp/tk.json" 'results[name=futex_roundtrip_cross_idle]')" "" "futex_roundtrip_cross_idle is no result"
+	jget "$tmp/tk.json" 'unavailable[name=futex_roundtrip_cross_idle].reason' | grep -q "steps of 4000 us"
+	ok $? "it is unavailable, naming the clock's step"
+	[ -n "$(jget "$tmp/tk.json" 'results[name=getpid].median')" ]; ok $? "getpid (timed in batches) is still measured"
+else
+	for i in 1 2 3 4; do skip "one CPU: no cross-CPU op" "a coarse clock"; done
+fi
+
 # --- limits: a tiny time limit still limits; a huge --repeat uses no stack
 "$B" --only getpid,cpuid -r 50 --time-limit 1ns --format json >"$tmp/t.json"
 is "$(jget "$tmp/t.json" 'results[name=cpuid].n')" "1" "--time-limit 1ns keeps one sample"
