@@ -87,7 +87,7 @@ int gb_list_has(const char *list, const char *name);
 const char *gb_self_path(char *why, size_t len);
 
 /* Empty a directory of plain files (one level) and remove it: 0, or -1
- * with errno from the last step that failed.  Async-signal-safe (system
+ * with errno of the first unlink that failed, else of rmdir.  Async-signal-safe (system
  * calls only: getdents64, unlinkat, rmdir), so a signal handler may call
  * it for a scratch directory its process made. */
 int gb_rmdir_flat(const char *dir);
