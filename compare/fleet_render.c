@@ -41,8 +41,10 @@ static void fmt_slowest(char *buf, size_t size, const cmp_fleet *f, const cmp_fl
 	}
 }
 
-static void metric_cells(const cmp_fleet *f, const cmp_fleet_metric *m, char c[NCOL][CELL], int md)
+/* The row of metric i. */
+static void metric_cells(const cmp_fleet *f, size_t i, char c[][CELL], int md)
 {
+	const cmp_fleet_metric *m = &f->m[i];
 	cmp_clip(c[0], CELL, m->bench, md);
 	cmp_clip(c[1], CELL, m->name, md);
 	cmp_clip(c[2], CELL - 16, m->unit, md);
@@ -94,39 +96,55 @@ static void list(FILE *out, const char *title, const gb_strlist *l, int md)
 	}
 }
 
+/* One table: the widths from every row and the header (a row's cells are
+ * filled twice, once to measure and once to print, rather than kept),
+ * columns right_from..right_to right-aligned. */
+typedef void (*fill_fn)(const cmp_fleet *f, size_t i, char c[][CELL], int md);
+
+static void widen(size_t *w, char c[][CELL], int ncol)
+{
+	for (int k = 0; k < ncol; k++)
+		if (strlen(c[k]) > w[k])
+			w[k] = strlen(c[k]);
+}
+
+static void table(FILE *out, const cmp_fleet *f, const char *const *h, int ncol, size_t nrow, fill_fn fill,
+		  int md, int right_from, int right_to)
+{
+	char (*c)[CELL] = gb_xmalloc((size_t)ncol * sizeof *c);
+	size_t *w = gb_xcalloc((size_t)ncol, sizeof *w);
+	for (size_t i = 0; i < nrow; i++) {
+		fill(f, i, c, md);
+		widen(w, c, ncol);
+	}
+	for (int k = 0; k < ncol; k++)
+		cmp_clip(c[k], CELL, h[k], md);
+	widen(w, c, ncol);
+	row(out, c, w, ncol, md, right_from, right_to);
+	if (md)
+		rule(out, ncol, right_from, right_to);
+	for (size_t i = 0; i < nrow; i++) {
+		fill(f, i, c, md);
+		row(out, c, w, ncol, md, right_from, right_to);
+	}
+	free(w);
+	free(c);
+}
+
 static void metrics_table(const cmp_fleet *f, FILE *out, int md)
 {
 	char slow[64];
 	snprintf(slow, sizeof slow, "slowest %zu (x median)", f->slowest);
 	const char *h[NCOL] = { "bench", "metric", "unit", "hosts", "median", "p10", "p90", "tail", "cv", slow };
-	char (*c)[CELL] = gb_xmalloc(NCOL * sizeof *c);
-	size_t w[NCOL];
-	for (int k = 0; k < NCOL; k++) {
-		cmp_clip(c[k], CELL, h[k], md);
-		w[k] = strlen(c[k]);
-	}
-	for (size_t i = 0; i < f->nm; i++) {
-		metric_cells(f, &f->m[i], c, md);
-		for (int k = 0; k < NCOL; k++)
-			if (strlen(c[k]) > w[k])
-				w[k] = strlen(c[k]);
-	}
-	for (int k = 0; k < NCOL; k++)
-		cmp_clip(c[k], CELL, h[k], md);
-	row(out, c, w, NCOL, md, 3, 8);
-	if (md)
-		rule(out, NCOL, 3, 8);
-	for (size_t i = 0; i < f->nm; i++) {
-		metric_cells(f, &f->m[i], c, md);
-		row(out, c, w, NCOL, md, 3, 8);
-	}
-	free(c);
+	table(out, f, h, NCOL, f->nm, metric_cells, md, 3, 8);
 }
 
 #define HCOL 6
 
-static void host_cells(const cmp_fleet *f, const cmp_fleet_host *h, char c[HCOL][CELL], int md)
+/* The row of the host ranked r (slowest first). */
+static void host_cells(const cmp_fleet *f, size_t r, char c[][CELL], int md)
 {
+	const cmp_fleet_host *h = &f->host[f->by_rank[r]];
 	snprintf(c[0], CELL, "%zu", h->rank);
 	cmp_clip(c[1], CELL, h->env->label, md);
 	fmt_x(c[2], CELL, h->score);
@@ -144,28 +162,7 @@ static void hosts_table(const cmp_fleet *f, FILE *out, int md)
 	char slow[64];
 	snprintf(slow, sizeof slow, "among slowest %zu", f->slowest);
 	const char *h[HCOL] = { "rank", "host", "score", slow, "launches", "disturbed" };
-	char (*c)[CELL] = gb_xmalloc(HCOL * sizeof *c);
-	size_t w[HCOL];
-	for (int k = 0; k < HCOL; k++) {
-		cmp_clip(c[k], CELL, h[k], md);
-		w[k] = strlen(c[k]);
-	}
-	for (size_t r = 0; r < f->nhost; r++) {
-		host_cells(f, &f->host[f->by_rank[r]], c, md);
-		for (int k = 0; k < HCOL; k++)
-			if (strlen(c[k]) > w[k])
-				w[k] = strlen(c[k]);
-	}
-	for (int k = 0; k < HCOL; k++)
-		cmp_clip(c[k], CELL, h[k], md);
-	row(out, c, w, HCOL, md, 2, 4);
-	if (md)
-		rule(out, HCOL, 2, 4);
-	for (size_t r = 0; r < f->nhost; r++) {
-		host_cells(f, &f->host[f->by_rank[r]], c, md);
-		row(out, c, w, HCOL, md, 2, 4);
-	}
-	free(c);
+	table(out, f, h, HCOL, f->nhost, host_cells, md, 2, 4);
 }
 
 static void text(const cmp_fleet *f, FILE *out, int md)
