@@ -51,11 +51,13 @@ const gb_clockinfo *gb_clock_info(void)
 	return &info;
 }
 
-int gb_clock_resolves(double max_step_ns, const char *what, char *why, size_t len)
+#define WAKE_STEP_NS 10000.0
+
+int gb_clock_resolves(const char *what, char *why, size_t len)
 {
 	const char *fake = gb_fault("tick");
 	double tick = fake ? atof(fake) : gb_clock_info()->tick_ns;
-	if (tick <= max_step_ns)
+	if (tick <= WAKE_STEP_NS)
 		return 1;
 	snprintf(why, len, "CLOCK_MONOTONIC advances in steps of %.0f us here: %s cannot be resolved "
 		 "(it would read 0)", tick / 1e3, what);

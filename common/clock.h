@@ -25,13 +25,13 @@ typedef struct gb_clockinfo {
 /* Measured once (a few ms), cached. */
 const gb_clockinfo *gb_clock_info(void);
 
-/* Can CLOCK_MONOTONIC time one short interval read alone (a single
- * cross-CPU wake-up of tens of us)?  1 when its step is at most
- * max_step_ns; else 0 with why naming the step and 'what', for a figure
- * reported unavailable rather than as the 0 it would read (a TCG guest on
- * jiffies steps 4 ms).  GB_FAULT=<bench>.tick=NS stands in for such a
- * clock in the tests. */
-int gb_clock_resolves(double max_step_ns, const char *what, char *why, size_t len);
+/* Can CLOCK_MONOTONIC time one wake-up of tens of us read alone (gb-timer's
+ * cross-CPU wake-ups, gb-syscall's futex_roundtrip_cross_idle)?  1 when it
+ * steps by 10 us at most; else 0 with why naming the step and 'what', for
+ * a figure reported unavailable rather than as the 0 it would read (a TCG
+ * guest on jiffies steps 4 ms).  GB_FAULT=<bench>.tick=NS stands in for
+ * such a clock in the tests. */
+int gb_clock_resolves(const char *what, char *why, size_t len);
 
 /*
  * A timed loop: run the operation 'iters' times and return the elapsed

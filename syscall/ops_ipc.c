@@ -167,14 +167,12 @@ static int setup_futex_cross(sc_ctx *c)
  * polls before it really halts, so the wake-up meets a halted vCPU. */
 #define IDLE_NS 2000000ull
 
-/* Each wake-up is timed alone: a clock stepping more than this (a TCG
- * guest on jiffies: 4 ms) would sum zeros into a figure of 0. */
-#define IDLE_MAX_TICK_NS 10000.0
-
 static int setup_futex_cross_idle(sc_ctx *c)
 {
+	/* each wake-up is timed alone: a clock stepping 4 ms (a TCG guest on
+	 * jiffies) would sum zeros into a figure of 0 */
 	char why[200];
-	if (!gb_clock_resolves(IDLE_MAX_TICK_NS, "one wake-up of tens of us, timed alone", why, sizeof why))
+	if (!gb_clock_resolves("one wake-up of tens of us, timed alone", why, sizeof why))
 		return sc_unavailable(c, 0, "%s", why);
 	if (partner_start(c, 1, futex_echo) < 0)
 		return -1;

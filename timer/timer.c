@@ -46,7 +46,6 @@ static const uint64_t sweep_ns[] = { 0, 20000, 50000, 100000, 200000, 500000, 10
 #define CROSS_BLOCK 10
 /* A clock that moves in coarser steps than this cannot tell a cross-CPU
  * wake-up (tens of us) from 0: a TCG guest on jiffies steps 4 ms. */
-#define CROSS_MAX_TICK_NS 10000.0
 
 typedef struct run {
 	gb_report *r;
@@ -294,7 +293,7 @@ static void part_cross(run *u)
 	gb_progress("cross");
 	char why[256];
 	/* no figure rather than a 0 the clock cannot resolve */
-	if (!gb_clock_resolves(CROSS_MAX_TICK_NS, "a cross-CPU wake-up of tens of us", why, sizeof why)) {
+	if (!gb_clock_resolves("a cross-CPU wake-up of tens of us", why, sizeof why)) {
 		cross_unavailable(u, 0, why);
 		return;
 	}

@@ -119,9 +119,10 @@ int tm_wake_run(const tm_wake_cfg *cfg, tm_wake_cpu *res, char *why, size_t len)
 	struct waker *w = gb_xcalloc((size_t)cfg->ncpu, sizeof *w);
 	int started = 0, err = 0;
 	struct timespec now, base = { 0, 0 };
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (cfg->align_ns >= 0)
+	if (cfg->align_ns >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
 		base = tm_align_base(&now, cfg->align_ns);
+	}
 
 	for (int i = 0; i < cfg->ncpu; i++) {
 		memset(&res[i], 0, sizeof res[i]);
