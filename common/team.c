@@ -91,6 +91,17 @@ int gb_pin_self(int cpu)
 	return pthread_setaffinity_np(pthread_self(), sizeof one, &one);
 }
 
+int gb_pin_self_save(int cpu, cpu_set_t *saved)
+{
+	pthread_getaffinity_np(pthread_self(), sizeof *saved, saved);
+	return gb_pin_self(cpu);
+}
+
+void gb_pin_restore(const cpu_set_t *saved)
+{
+	pthread_setaffinity_np(pthread_self(), sizeof *saved, saved);
+}
+
 int gb_thread_on(pthread_t *th, int cpu, size_t stack, void *(*fn)(void *), void *arg)
 {
 	pthread_attr_t attr;

@@ -31,6 +31,11 @@ void gb_team_destroy(gb_team *t);
 
 /* Pin the calling thread to one CPU; 0 or an errno (EINVAL: not allowed). */
 int gb_pin_self(int cpu);
+/* The same for a caller that gives the CPU back later: its affinity is
+ * first saved in *saved (filled even when pinning fails, which leaves the
+ * affinity as it was), and gb_pin_restore(saved) puts it back. */
+int gb_pin_self_save(int cpu, cpu_set_t *saved);
+void gb_pin_restore(const cpu_set_t *saved);
 
 /* Start fn(arg) in a thread created already pinned to cpu, so that a
  * refused CPU fails the creation instead of running the thread next to

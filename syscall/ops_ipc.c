@@ -83,8 +83,7 @@ static int partner_start(sc_ctx *c, int cross, void *(*body)(void *))
 	p->to[0] = p->to[1] = p->from[0] = p->from[1] = -1;
 	p->cpu = cross ? c->cpu_b : c->cpu_a;
 	p->body = body;
-	pthread_getaffinity_np(pthread_self(), sizeof p->saved, &p->saved);
-	int e = gb_pin_self(c->cpu_a);
+	int e = gb_pin_self_save(c->cpu_a, &p->saved);
 	if (e) {
 		free(p);
 		return sc_unavailable(c, e, "cannot pin to CPU %d: %s", c->cpu_a, strerror(e));
@@ -107,7 +106,7 @@ fail:
 		if (p->from[i] >= 0)
 			close(p->from[i]);
 	}
-	pthread_setaffinity_np(pthread_self(), sizeof p->saved, &p->saved);
+	gb_pin_restore(&p->saved);
 	free(p);
 	return sc_unavailable(c, e, "cannot start the partner thread: %s", strerror(e));
 }
@@ -132,7 +131,7 @@ static void partner_stop(sc_ctx *c)
 		close(p->from[0]);
 		close(p->from[1]);
 	}
-	pthread_setaffinity_np(pthread_self(), sizeof p->saved, &p->saved);
+	gb_pin_restore(&p->saved);
 	free(p);
 	c->priv = NULL;
 }

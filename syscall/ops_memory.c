@@ -112,7 +112,7 @@ static void tlb_teardown(sc_ctx *c)
 	atomic_store(&t->stop, 1);
 	for (int i = 0; i < t->nspin; i++)
 		pthread_join(t->s[i].th, NULL);
-	pthread_setaffinity_np(pthread_self(), sizeof t->saved, &t->saved);
+	gb_pin_restore(&t->saved);
 	munmap(t->page, PAGE);
 	free(t->s);
 	free(t);
@@ -155,9 +155,8 @@ static int tlb_setup(sc_ctx *c, int want)
 		return sc_unavailable(c, e, "mmap of one page failed: %s", strerror(e));
 	}
 	t->page[0] = TLB_MARK;	/* a real page, not the shared zero page */
-	pthread_getaffinity_np(pthread_self(), sizeof t->saved, &t->saved);
 	c->priv = t;
-	int e = gb_pin_self(cpu[0]);
+	int e = gb_pin_self_save(cpu[0], &t->saved);
 	if (e) {
 		int at = cpu[0];
 		free(cpu);

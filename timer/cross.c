@@ -77,8 +77,7 @@ tm_cross *tm_cross_start(const tm_cross_cfg *cfg, char *why, size_t len)
 	tm_cross *x = gb_xcalloc(1, sizeof *x);
 	x->cfg = *cfg;
 	x->busy_method = "none";
-	pthread_getaffinity_np(pthread_self(), sizeof x->saved, &x->saved);
-	int e = gb_pin_self(cfg->waker_cpu);
+	int e = gb_pin_self_save(cfg->waker_cpu, &x->saved);
 	if (e) {
 		snprintf(why, len, "cannot pin the waker to CPU %d: %s", cfg->waker_cpu, strerror(e));
 		free(x);
@@ -99,7 +98,7 @@ tm_cross *tm_cross_start(const tm_cross_cfg *cfg, char *why, size_t len)
 	}
 	return x;
 fail:
-	pthread_setaffinity_np(pthread_self(), sizeof x->saved, &x->saved);
+	gb_pin_restore(&x->saved);
 	free(x);
 	return NULL;
 }
@@ -155,6 +154,6 @@ void tm_cross_stop(tm_cross *x)
 	gb_futex_wake(&x->word, INT_MAX);
 	pthread_join(x->th, NULL);
 	gb_busy_stop(x->busy);
-	pthread_setaffinity_np(pthread_self(), sizeof x->saved, &x->saved);
+	gb_pin_restore(&x->saved);
 	free(x);
 }

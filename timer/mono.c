@@ -78,8 +78,7 @@ int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, uint64_t limit_ns, tm_mon
 	x.rounds = rounds;
 	x.cpu_b = cpu_b;
 	cpu_set_t saved;
-	pthread_getaffinity_np(pthread_self(), sizeof saved, &saved);
-	int e = gb_pin_self(cpu_a);
+	int e = gb_pin_self_save(cpu_a, &saved);
 	if (e) {
 		snprintf(why, len, "cannot pin to CPU %d: %s", cpu_a, strerror(e));
 		return e;
@@ -87,7 +86,7 @@ int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, uint64_t limit_ns, tm_mon
 	pthread_t th;
 	e = gb_thread_on(&th, cpu_b, 256 * 1024, side_b, &x);
 	if (e) {
-		pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+		gb_pin_restore(&saved);
 		snprintf(why, len, "cannot start a thread on CPU %d: %s", cpu_b, strerror(e));
 		return e;
 	}
@@ -110,7 +109,7 @@ int tm_mono_run(int cpu_a, int cpu_b, uint64_t rounds, uint64_t limit_ns, tm_mon
 done:
 	x.stop = 1;
 	pthread_join(th, NULL);
-	pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+	gb_pin_restore(&saved);
 	out->pairs += x.b_seen.pairs;
 	out->backwards += x.b_seen.backwards;
 	if (x.b_seen.max_back_ns > out->max_back_ns)

@@ -303,6 +303,26 @@ static void test_unpinned(void)
 	   "pinning refused: the team still runs, every gb_team_cpu is -1 (status %d)", status);
 }
 
+static void test_pin_save(void)
+{
+	cpu_set_t before, saved, now;
+	pthread_getaffinity_np(pthread_self(), sizeof before, &before);
+	int cpu = -1;
+	for (int c = 0; c < CPU_SETSIZE && cpu < 0; c++)
+		if (CPU_ISSET(c, &before))
+			cpu = c;
+	is_int(gb_pin_self_save(cpu, &saved), 0, "gb_pin_self_save pins to an allowed CPU");
+	pthread_getaffinity_np(pthread_self(), sizeof now, &now);
+	ok(CPU_COUNT(&now) == 1 && CPU_ISSET(cpu, &now), "... the thread now runs on CPU %d only", cpu);
+	ok(CPU_EQUAL(&saved, &before), "... and saved the affinity it had");
+	gb_pin_restore(&saved);
+	pthread_getaffinity_np(pthread_self(), sizeof now, &now);
+	ok(CPU_EQUAL(&now, &before), "gb_pin_restore gives it back");
+	is_int(gb_pin_self_save(CPU_SETSIZE, &saved), EINVAL, "a CPU out of range: EINVAL");
+	pthread_getaffinity_np(pthread_self(), sizeof now, &now);
+	ok(CPU_EQUAL(&now, &before) && CPU_EQUAL(&saved, &before), "... the affinity unchanged, and still saved");
+}
+
 int main(void)
 {
 	int ncpu = gb_effective_get()->ncpus_set;
@@ -319,5 +339,6 @@ int main(void)
 	test_idle(2 * ncpu + 1, "an oversubscribed");
 	test_sets();
 	test_unpinned();
+	test_pin_save();
 	return tap_done();
 }
